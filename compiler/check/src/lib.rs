@@ -1,0 +1,1 @@
+//! infrac-check (being written).

@@ -1,0 +1,209 @@
+//! The typed, versioned intermediate representation (IR) that infrac hands to backend plugins.
+//!
+//! The checker lowers `.infra` sources into a [`Model`]; plugins receive it as JSON (its schema
+//! is published in `docs/ir.schema.json`). The model is *resolved*: every reference is a name
+//! that exists, every default is filled in, every address is checked, and the zero-trust
+//! [`Flow`] matrix is computed. Collections are sorted by name (flows by their key), so the same
+//! sources always give byte-identical JSON.
+//!
+//! Secrets never appear in the IR: a [`SecretRef`] carries only the secret's name and the
+//! placeholder that the host substitutes when it writes files.
+//!
+//! This crate builds for `wasm32-wasip2` (the Rust plugin SDK re-exports it); the JSON Schema
+//! derive is behind the default `schema` feature.
+
+mod devices;
+mod flows;
+mod ops;
+mod workloads;
+
+pub use devices::*;
+pub use flows::*;
+pub use ops::*;
+pub use workloads::*;
+
+use serde::{Deserialize, Serialize};
+
+/// The IR version this crate reads and writes: `MAJOR.MINOR`. A plugin declares the versions
+/// it reads; the host refuses a plugin whose list lacks this version's major.
+/// Minor versions only add optional fields; a removed or changed field bumps the major.
+pub const IR_VERSION: &str = "0.1";
+
+/// The marker around a secret's name in a placeholder: `@@secret:NAME@@`.
+pub const SECRET_PLACEHOLDER_PREFIX: &str = "@@secret:";
+/// See [`SECRET_PLACEHOLDER_PREFIX`].
+pub const SECRET_PLACEHOLDER_SUFFIX: &str = "@@";
+
+/// The placeholder for secret `name`, substituted by the host when files are written.
+pub fn secret_placeholder(name: &str) -> String {
+    format!("{SECRET_PLACEHOLDER_PREFIX}{name}{SECRET_PLACEHOLDER_SUFFIX}")
+}
+
+/// A whole resolved model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Model {
+    /// The IR version, [`IR_VERSION`].
+    pub ir_version: String,
+    /// The project.
+    pub project: Project,
+    /// Secrets by name (sources only, never values).
+    pub secrets: Vec<Secret>,
+    /// Sites with their zones, sorted by name.
+    pub sites: Vec<Site>,
+    /// Firewalls, switches and routers, sorted by name.
+    pub devices: Vec<Device>,
+    /// Inter-site links, sorted by name.
+    pub links: Vec<Link>,
+    /// Hosts, sorted by name.
+    pub hosts: Vec<Host>,
+    /// Containerised services, sorted by name.
+    pub services: Vec<Service>,
+    /// Load balancers, sorted by name.
+    pub load_balancers: Vec<LoadBalancer>,
+    /// VRRP groups, sorted by name.
+    pub ha_groups: Vec<HaGroup>,
+    /// Database clusters, sorted by name.
+    pub databases: Vec<Database>,
+    /// Zero-trust rules as written, sorted by origin.
+    pub rules: Vec<Rule>,
+    /// The flow matrix: every allowed flow, expanded to concrete endpoints, sorted.
+    pub flows: Vec<Flow>,
+    /// Monitoring, when modelled.
+    pub monitoring: Option<Monitoring>,
+    /// DNS, with every record computed.
+    pub dns: Dns,
+    /// Policy assertions (all satisfied, or the model would not have been built).
+    pub policies: Vec<Policy>,
+}
+
+/// Where an element was written: file (relative to the project root) and 1-based line/column.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Origin {
+    /// Source file, relative to the project root, with `/` separators.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// The project: name, domain and defaults.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Project {
+    /// Project name.
+    pub name: String,
+    /// DNS domain, e.g. `foobar.com`.
+    pub domain: String,
+    /// Registry prefix for images, e.g. `registry.foobar.com:5000`.
+    pub registry: Option<String>,
+    /// Default owner of rules.
+    pub owner: Option<String>,
+    /// NTP servers for devices.
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
+    pub ntp: Vec<std::net::IpAddr>,
+    /// Syslog servers for devices.
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
+    pub syslog: Vec<std::net::IpAddr>,
+    /// Login banner for devices.
+    pub banner: Option<String>,
+}
+
+/// Where a secret's value comes from at build time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case", tag = "kind", content = "name")]
+pub enum SecretSource {
+    /// An environment variable.
+    Env(String),
+    /// A file path.
+    File(String),
+}
+
+/// A secret: a name and where its value is read from. The value itself never enters the IR.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Secret {
+    /// Secret name.
+    pub name: String,
+    /// Where its value comes from.
+    pub source: SecretSource,
+    /// Maximum length of the value, when the consumer has one (VRRP: 8).
+    pub max_length: Option<u32>,
+    /// The placeholder plugins write in its place.
+    pub placeholder: String,
+}
+
+/// A reference to a secret, as plugins see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SecretRef {
+    /// Secret name.
+    pub name: String,
+    /// Text to write where the value goes: `@@secret:NAME@@`.
+    pub placeholder: String,
+}
+
+impl SecretRef {
+    /// A reference to secret `name` with its placeholder.
+    pub fn new(name: &str) -> SecretRef {
+        SecretRef {
+            name: name.to_string(),
+            placeholder: secret_placeholder(name),
+        }
+    }
+}
+
+impl Model {
+    /// The model as pretty JSON, the form plugins receive and snapshots store.
+    pub fn to_json(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Reads a model from JSON.
+    pub fn from_json(text: &str) -> Result<Model, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The site named `name`.
+    pub fn site(&self, name: &str) -> Option<&Site> {
+        self.sites.iter().find(|s| s.name == name)
+    }
+
+    /// The zone with key `site.zone`.
+    pub fn zone(&self, key: &str) -> Option<&Zone> {
+        let (site, zone) = key.split_once('.')?;
+        self.site(site)?.zones.iter().find(|z| z.name == zone)
+    }
+
+    /// The host named `name`.
+    pub fn host(&self, name: &str) -> Option<&Host> {
+        self.hosts.iter().find(|h| h.name == name)
+    }
+
+    /// The device named `name`.
+    pub fn device(&self, name: &str) -> Option<&Device> {
+        self.devices.iter().find(|d| d.name == name)
+    }
+
+    /// The service named `name`.
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name == name)
+    }
+}
+
+/// The JSON Schema of the IR, pretty-printed (what `docs/ir.schema.json` holds).
+#[cfg(feature = "schema")]
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Model);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}

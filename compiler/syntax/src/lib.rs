@@ -1,0 +1,1 @@
+//! infrac-syntax (being written).
