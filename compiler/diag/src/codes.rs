@@ -60,6 +60,8 @@ codes! {
         "Blocks or lists are nested more than 64 levels deep. No construct of the language needs that.";
     E0109, "expected a statement",
         "A statement must start with a keyword (a name such as `zone` or `host`). Values cannot stand alone.";
+    E0110, "expected a comma",
+        "Items of a list are separated by commas: `[a, b, c]`. Newlines between items and a trailing comma are allowed, but do not replace the commas.";
     E0151, "cannot read file",
         "An imported file (or the file or directory given on the command line) does not exist or cannot be read.";
     E0152, "import cycle",
