@@ -1,1 +1,263 @@
-//! infrac-check (being written).
+//! The checker: from parsed `.infra` files to the resolved IR [`Model`].
+//!
+//! Phases, in order: template expansion ([`template`]), schema-driven lowering to the HIR
+//! ([`lower`]), resolution into the IR with model checks ([`resolve`], [`devices`]), addressing
+//! checks ([`address`]), then the flow matrix and policies (`infrac-flows`). Every phase reports
+//! and carries on, so one run finds every mistake; a model is returned only when no error was
+//! found. The checker does no I/O: the CLI reads files and follows imports.
+
+pub mod address;
+pub mod devices;
+pub mod hir;
+pub mod lower;
+pub mod resolve;
+pub mod schema;
+pub mod suggest;
+pub mod template;
+
+use infrac_diag::{Diagnostic, FileId, SourceMap, Span, codes, sort_diagnostics};
+use infrac_model::Model;
+use infrac_syntax::ast;
+use std::collections::BTreeMap;
+
+/// Options of a check.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Today's date (year, month, day) for rule expiry; `None` skips expiry checks.
+    pub today: Option<(u16, u8, u8)>,
+}
+
+/// The result of a check.
+#[derive(Debug)]
+pub struct Checked {
+    /// The model, when there is no error.
+    pub model: Option<Model>,
+    /// Every diagnostic, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where each model element was declared, for mapping IR paths back to sources.
+    pub spans: SpanIndex,
+}
+
+impl Checked {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Declaration spans of model elements, by collection and name.
+#[derive(Debug, Default)]
+pub struct SpanIndex {
+    by_name: BTreeMap<(&'static str, String), Span>,
+}
+
+impl SpanIndex {
+    fn insert(&mut self, kind: &'static str, name: &str, span: Span) {
+        self.by_name.entry((kind, name.to_string())).or_insert(span);
+    }
+
+    /// The span of the element a JSON pointer into the IR names, e.g. `/hosts/3/addresses/0`
+    /// (the element's declaration; the pointer's deeper part narrows nothing yet).
+    pub fn locate(&self, model: &Model, pointer: &str) -> Option<Span> {
+        let mut parts = pointer.trim_start_matches('/').split('/');
+        let kind = parts.next()?;
+        let index: usize = parts.next()?.parse().ok()?;
+        let (key, name): (&'static str, &str) = match kind {
+            "sites" => ("sites", &model.sites.get(index)?.name),
+            "devices" => ("devices", &model.devices.get(index)?.name),
+            "links" => ("links", &model.links.get(index)?.name),
+            "hosts" => ("hosts", &model.hosts.get(index)?.name),
+            "services" => ("services", &model.services.get(index)?.name),
+            "load_balancers" => ("load_balancers", &model.load_balancers.get(index)?.name),
+            "ha_groups" => ("ha_groups", &model.ha_groups.get(index)?.name),
+            "databases" => ("databases", &model.databases.get(index)?.name),
+            "rules" => ("rules", &model.rules.get(index)?.name),
+            "flows" => ("rules", &model.flows.get(index)?.provenance.name),
+            _ => return None,
+        };
+        self.by_name.get(&(key, name.to_string())).copied()
+    }
+}
+
+/// Checks parsed files (every file of the model, imports already followed) and builds the model.
+pub fn check(
+    sources: &SourceMap,
+    files: &[(FileId, &ast::File)],
+    options: &CheckOptions,
+) -> Checked {
+    let mut cx = schema::Cx {
+        sources,
+        diags: Vec::new(),
+    };
+    let top: Vec<&ast::Statement> = files
+        .iter()
+        .flat_map(|(_, f)| f.statements.iter())
+        .collect();
+    let expanded = template::expand_all(&mut cx, &top);
+    let hir = lower::lower(&mut cx, &expanded);
+    if let Some(today) = options.today {
+        check_expiry(&mut cx, &hir, today);
+    }
+    let mut spans = SpanIndex::default();
+    index_spans(&hir, &mut spans);
+    let mut model = None;
+    if let Some((mut m, zones)) = resolve::resolve(&mut cx, &hir) {
+        address::check_duplicates(&mut cx, &hir, &zones);
+        let rules: Vec<infrac_flows::RuleInput> =
+            hir.rules.iter().map(|r| r.input.clone()).collect();
+        check_rule_names(&mut cx, &hir);
+        let (flows, fd) = infrac_flows::compute_flows(&m, &rules);
+        cx.diags.extend(fd);
+        m.flows = flows;
+        let assertions: Vec<infrac_flows::AssertionInput> = hir
+            .policies
+            .iter()
+            .flat_map(|p| p.assertions.iter().cloned())
+            .collect();
+        let pd = infrac_flows::check_policies(&m, &m.flows, &assertions);
+        cx.diags.extend(pd);
+        model = Some(m);
+    }
+    let mut diagnostics = cx.diags;
+    sort_diagnostics(&mut diagnostics);
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    Checked {
+        model: if failed { None } else { model },
+        diagnostics,
+        spans,
+    }
+}
+
+fn index_spans(hir: &hir::Hir, idx: &mut SpanIndex) {
+    for s in &hir.sites {
+        idx.insert("sites", &s.name.v, s.span);
+    }
+    for d in &hir.devices {
+        idx.insert("devices", &d.name.v, d.span);
+    }
+    for l in &hir.links {
+        idx.insert("links", &l.name.v, l.span);
+    }
+    for h in &hir.hosts {
+        idx.insert("hosts", &h.name.v, h.span);
+    }
+    for s in &hir.services {
+        idx.insert("services", &s.name.v, s.span);
+    }
+    for l in &hir.lbs {
+        idx.insert("load_balancers", &l.name.v, l.span);
+    }
+    for h in &hir.has {
+        idx.insert("ha_groups", &h.name.v, h.span);
+    }
+    for d in &hir.dbs {
+        idx.insert("databases", &d.name.v, d.span);
+    }
+    for r in &hir.rules {
+        idx.insert("rules", &r.input.name, r.input.span);
+    }
+}
+
+fn check_rule_names(cx: &mut schema::Cx, hir: &hir::Hir) {
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    for r in hir.rules.iter().filter(|r| r.explicit_name) {
+        if let Some(prev) = seen.insert(&r.input.name, r.input.span) {
+            cx.report(
+                Diagnostic::error(
+                    codes::E0301,
+                    r.input.span,
+                    format!("rule `{}` is defined twice", r.input.name),
+                )
+                .with_secondary(prev, "first defined here"),
+            );
+        }
+    }
+}
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
+pub fn days_from_civil(y: u16, m: u8, d: u8) -> i64 {
+    let (y, m, d) = (i64::from(y) - i64::from(m <= 2), i64::from(m), i64::from(d));
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Civil date of a day count since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (u16, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as u16;
+    (y, m, d)
+}
+
+fn check_expiry(cx: &mut schema::Cx, hir: &hir::Hir, today: (u16, u8, u8)) {
+    let now = days_from_civil(today.0, today.1, today.2);
+    for r in &hir.rules {
+        let Some(e) = &r.expires else { continue };
+        let date = days_from_civil(e.v.0, e.v.1, e.v.2);
+        let text = format!("{:04}-{:02}-{:02}", e.v.0, e.v.1, e.v.2);
+        if now > date + 30 {
+            cx.report(
+                Diagnostic::error(
+                    codes::E0602,
+                    e.span,
+                    format!(
+                        "rule `{}` expired on {text}, more than 30 days ago",
+                        r.input.name
+                    ),
+                )
+                .with_label("expired")
+                .with_help("renew it with a later `expires` date, or remove the rule"),
+            );
+        } else if now > date {
+            cx.report(
+                Diagnostic::warning(
+                    codes::W0601,
+                    e.span,
+                    format!("rule `{}` expired on {text}", r.input.name),
+                )
+                .with_label("expired")
+                .with_help(format!(
+                    "it becomes an error after {}",
+                    fmt_date(civil_from_days(date + 30))
+                )),
+            );
+        } else if date - now <= 14 {
+            cx.report(
+                Diagnostic::warning(
+                    codes::W0602,
+                    e.span,
+                    format!("rule `{}` expires on {text}", r.input.name),
+                )
+                .with_label("expires soon"),
+            );
+        }
+    }
+}
+
+fn fmt_date((y, m, d): (u16, u8, u8)) -> String {
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_round_trip() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        for d in [0, 11_017, 20_000, 20_454, -1] {
+            let (y, m, dd) = civil_from_days(d);
+            assert_eq!(days_from_civil(y, m, dd), d);
+        }
+    }
+}

@@ -1,1 +1,276 @@
-fn main() {}
+//! `infrac`: the command-line tool. The only crate that does I/O: it reads sources, calls the
+//! phases, renders diagnostics and writes files.
+
+mod load;
+mod render;
+
+use clap::{Parser, Subcommand};
+use infrac_check::{CheckOptions, Checked};
+use render::Format;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// infrac compiles an infrastructure description (.infra) into the configurations real devices
+/// and daemons load.
+#[derive(Parser)]
+#[command(name = "infrac", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a model: every diagnostic with file, line and column.
+    Check {
+        /// A .infra file (its imports are followed) or a directory of .infra files.
+        path: PathBuf,
+        /// Also check the policies in these files or directories.
+        #[arg(long = "policy", value_name = "PATH")]
+        policies: Vec<PathBuf>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Rewrite files in canonical form.
+    Fmt {
+        /// Files or directories to format.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Write nothing; exit with 1 if a file is not in canonical form.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the resolved model (the IR plugins receive) as JSON.
+    Model {
+        /// A .infra file or a directory.
+        path: PathBuf,
+        /// Also check the policies in these files or directories.
+        #[arg(long = "policy", value_name = "PATH")]
+        policies: Vec<PathBuf>,
+    },
+    /// Explain a diagnostic code, e.g. `infrac explain E0302`.
+    Explain {
+        /// The code.
+        code: String,
+    },
+}
+
+/// Exit code for invalid input.
+const INVALID: u8 = 1;
+/// Exit code for usage and I/O errors.
+const FAILURE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check {
+            path,
+            policies,
+            format,
+        } => check(&path, &policies, format),
+        Command::Fmt { paths, check } => fmt(&paths, check),
+        Command::Model { path, policies } => model(&path, &policies),
+        Command::Explain { code } => explain(&code),
+    };
+    ExitCode::from(code)
+}
+
+/// Today's date for rule expiry: `INFRAC_TODAY=YYYY-MM-DD` or the system clock.
+fn today() -> Option<(u16, u8, u8)> {
+    if let Ok(t) = std::env::var("INFRAC_TODAY") {
+        let mut it = t.split('-').map(|p| p.parse::<u16>().ok());
+        return match (
+            it.next().flatten(),
+            it.next().flatten(),
+            it.next().flatten(),
+        ) {
+            (Some(y), Some(m), Some(d)) => Some((y, m as u8, d as u8)),
+            _ => None,
+        };
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    Some(infrac_check::civil_from_days((secs / 86_400) as i64))
+}
+
+fn policy_files(policies: &[PathBuf]) -> Result<Vec<PathBuf>, load::LoadError> {
+    let mut out = Vec::new();
+    for p in policies {
+        if p.is_dir() {
+            out.extend(load::infra_files(p)?);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Loads and checks; prints diagnostics; returns the check and the loaded sources.
+fn load_and_check(
+    path: &Path,
+    policies: &[PathBuf],
+    format: Format,
+) -> Result<(Checked, load::Loaded), u8> {
+    let extra = policy_files(policies).map_err(|e| {
+        eprintln!("error: {}", e.0);
+        FAILURE
+    })?;
+    let loaded = load::load(path, &extra).map_err(|e| {
+        eprintln!("error: {}", e.0);
+        FAILURE
+    })?;
+    let mut checked = infrac_check::check(
+        &loaded.sources,
+        &loaded.file_refs(),
+        &CheckOptions { today: today() },
+    );
+    checked
+        .diagnostics
+        .extend(loaded.diagnostics.iter().cloned());
+    infrac_diag::sort_diagnostics(&mut checked.diagnostics);
+    if checked.has_errors() {
+        checked.model = None;
+    }
+    let text = render::render(&checked.diagnostics, &loaded.sources, &loaded.root, format);
+    if matches!(format, Format::Json | Format::Github) {
+        print!("{text}");
+    } else {
+        eprint!("{text}");
+    }
+    Ok((checked, loaded))
+}
+
+fn summary(checked: &Checked) -> String {
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = checked.diagnostics.len() - errors;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+fn check(path: &Path, policies: &[PathBuf], format: Format) -> u8 {
+    let (checked, _) = match load_and_check(path, policies, format) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let invalid = checked.model.is_none();
+    if matches!(format, Format::Human | Format::Short) {
+        match &checked.model {
+            Some(m) => eprintln!(
+                "{}: valid ({} sites, {} devices, {} hosts, {} services, {} flows; {})",
+                path.display(),
+                m.sites.len(),
+                m.devices.len(),
+                m.hosts.len(),
+                m.services.len(),
+                m.flows.len(),
+                summary(&checked)
+            ),
+            None => eprintln!("{}: invalid ({})", path.display(), summary(&checked)),
+        }
+    }
+    if invalid { INVALID } else { 0 }
+}
+
+fn model(path: &Path, policies: &[PathBuf]) -> u8 {
+    match load_and_check(path, policies, Format::Human) {
+        Ok((Checked { model: Some(m), .. }, _)) => {
+            println!("{}", m.to_json());
+            0
+        }
+        Ok(_) => INVALID,
+        Err(code) => code,
+    }
+}
+
+fn explain(code: &str) -> u8 {
+    match infrac_diag::codes::lookup(code) {
+        Some(info) => {
+            println!("{}: {}\n\n{}", info.code, info.title, info.explanation);
+            0
+        }
+        None => {
+            eprintln!(
+                "error: no diagnostic code `{code}`; codes look like E0302 (see `docs/diagnostics.md`)"
+            );
+            FAILURE
+        }
+    }
+}
+
+fn fmt(paths: &[PathBuf], check_only: bool) -> u8 {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            match load::infra_files(p) {
+                Ok(f) => files.extend(f),
+                Err(e) => {
+                    eprintln!("error: {}", e.0);
+                    return FAILURE;
+                }
+            }
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut status = 0;
+    for f in files {
+        let text = match std::fs::read_to_string(&f) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read `{}`: {e}", f.display());
+                return FAILURE;
+            }
+        };
+        let mut sources = infrac_diag::SourceMap::new();
+        let id = sources.add(f.to_string_lossy(), text.clone());
+        let (tree, diags) = infrac_syntax::parse(id, &text);
+        if diags.iter().any(|d| d.is_error()) {
+            eprint!(
+                "{}",
+                render::render(&diags, &sources, Path::new(""), Format::Human)
+            );
+            eprintln!("{}: not formatted (syntax errors)", f.display());
+            status = INVALID;
+            continue;
+        }
+        let formatted = infrac_syntax::format(&tree, &text);
+        if formatted == text {
+            continue;
+        }
+        if check_only {
+            println!("{}: not in canonical form", f.display());
+            status = INVALID;
+        } else if let Err(e) = write_atomically(&f, formatted.as_bytes()) {
+            eprintln!("error: cannot write `{}`: {e}", f.display());
+            return FAILURE;
+        } else {
+            println!("formatted {}", f.display());
+        }
+    }
+    status
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.infrac-tmp"));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
+}

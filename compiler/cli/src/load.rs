@@ -1,0 +1,179 @@
+//! Reading sources: the only place the front end touches the file system. Follows imports,
+//! reads each file once, detects cycles, and parses every file.
+
+use infrac_diag::{Diagnostic, FileId, SourceMap, Span, codes};
+use infrac_syntax::ast::{self, ValueKind};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Every file of a model, parsed.
+pub struct Loaded {
+    /// Source texts; names are relative to `root`.
+    pub sources: SourceMap,
+    /// Parsed files in load order.
+    pub files: Vec<(FileId, ast::File)>,
+    /// Parse and import diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The project root: the directory given, or the directory of the file given.
+    pub root: PathBuf,
+}
+
+impl Loaded {
+    /// The parsed files as the checker takes them.
+    pub fn file_refs(&self) -> Vec<(FileId, &ast::File)> {
+        self.files.iter().map(|(id, f)| (*id, f)).collect()
+    }
+}
+
+/// An error reading the input given on the command line (exit code 2).
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+/// Loads a `.infra` file with its imports, or every `*.infra` file of a directory.
+pub fn load(path: &Path, extra: &[PathBuf]) -> Result<Loaded, LoadError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| LoadError(format!("cannot read `{}`: {e}", path.display())))?;
+    let (root, entries) = if meta.is_dir() {
+        (path.to_path_buf(), infra_files(path)?)
+    } else {
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        (root, vec![path.to_path_buf()])
+    };
+    let mut loader = Loader {
+        root: root.clone(),
+        loaded: Loaded {
+            sources: SourceMap::new(),
+            files: Vec::new(),
+            diagnostics: Vec::new(),
+            root,
+        },
+        seen: BTreeMap::new(),
+        stack: Vec::new(),
+    };
+    for e in entries.iter().chain(extra) {
+        let text = std::fs::read(e)
+            .map_err(|err| LoadError(format!("cannot read `{}`: {err}", e.display())))?;
+        loader.file(e, text, None);
+    }
+    Ok(loader.loaded)
+}
+
+/// The `*.infra` files of a directory (and of `extra` policy directories), sorted by name.
+pub fn infra_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let rd = std::fs::read_dir(dir)
+        .map_err(|e| LoadError(format!("cannot read directory `{}`: {e}", dir.display())))?;
+    let mut files: Vec<PathBuf> = rd
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "infra") && p.is_file())
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(LoadError(format!(
+            "`{}` holds no .infra file",
+            dir.display()
+        )));
+    }
+    Ok(files)
+}
+
+struct Loader {
+    root: PathBuf,
+    loaded: Loaded,
+    seen: BTreeMap<PathBuf, FileId>,
+    stack: Vec<PathBuf>,
+}
+
+impl Loader {
+    fn name(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        rel.to_string_lossy().replace('\\', "/")
+    }
+
+    fn file(&mut self, path: &Path, bytes: Vec<u8>, import_span: Option<Span>) {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if self.stack.contains(&key) {
+            if let Some(span) = import_span {
+                let chain: Vec<String> = self
+                    .stack
+                    .iter()
+                    .chain(std::iter::once(&key))
+                    .map(|p| {
+                        p.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                self.loaded.diagnostics.push(
+                    Diagnostic::error(
+                        codes::E0152,
+                        span,
+                        format!("import cycle: {}", chain.join(" -> ")),
+                    )
+                    .with_help("each file is read once; remove one of the imports"),
+                );
+            }
+            return;
+        }
+        if self.seen.contains_key(&key) {
+            return;
+        }
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let id = self.loaded.sources.add(self.name(path), text);
+        self.seen.insert(key.clone(), id);
+        let text = self
+            .loaded
+            .sources
+            .get(id)
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
+        let (file, diags) = infrac_syntax::parse(id, &text);
+        self.loaded.diagnostics.extend(diags);
+        let imports: Vec<(String, Span)> = file
+            .statements
+            .iter()
+            .filter(|s| s.keyword.name == "import")
+            .filter_map(|s| match (s.args.as_slice(), &s.block) {
+                ([v], None) => match &v.kind {
+                    ValueKind::String(p) => Some((p.clone(), v.span)),
+                    _ => {
+                        self.loaded.diagnostics.push(
+                            Diagnostic::error(
+                                codes::E0202,
+                                v.span,
+                                format!(
+                                    "expected a file name in quotes, found {}",
+                                    v.kind.describe()
+                                ),
+                            )
+                            .with_help("write `import \"other.infra\"`"),
+                        );
+                        None
+                    }
+                },
+                _ => {
+                    self.loaded.diagnostics.push(
+                        Diagnostic::error(codes::E0205, s.span, "`import` takes one file name")
+                            .with_help("write `import \"other.infra\"`"),
+                    );
+                    None
+                }
+            })
+            .collect();
+        self.loaded.files.push((id, file));
+        self.stack.push(key);
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        for (rel, span) in imports {
+            let target = dir.join(&rel);
+            match std::fs::read(&target) {
+                Ok(bytes) => self.file(&target, bytes, Some(span)),
+                Err(e) => self.loaded.diagnostics.push(
+                    Diagnostic::error(codes::E0151, span, format!("cannot read `{rel}`: {e}"))
+                        .with_label("imported here"),
+                ),
+            }
+        }
+        self.stack.pop();
+    }
+}
