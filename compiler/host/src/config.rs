@@ -1,0 +1,112 @@
+//! Host-wide and per-plugin configuration.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Resource limits for one plugin. Every call of the plugin runs under them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginLimits {
+    /// Deterministic CPU budget per call, in wasmtime fuel units (≈ one wasm
+    /// instruction each). Interpreted guests (Python, JavaScript) need 100×–400×
+    /// what a Rust guest needs for the same job.
+    pub fuel: u64,
+    /// Wall-clock backstop per call, enforced by epoch interruption. Rounded up
+    /// to the host's epoch tick.
+    pub timeout: Duration,
+    /// Maximum linear memory of one instance, in bytes.
+    pub memory: usize,
+    /// Maximum number of elements of one table.
+    pub table_elements: usize,
+    /// Maximum number of core instances, tables and memories per store.
+    pub instances: usize,
+    /// Maximum number of tables per store.
+    pub tables: usize,
+    /// Maximum number of memories per store.
+    pub memories: usize,
+    /// Maximum total size of the files one `compile` call returns, in bytes.
+    pub max_output: usize,
+    /// How much of the plugin's stderr (and stdout) is kept, in bytes; the rest is dropped.
+    pub stderr_capacity: usize,
+}
+
+impl Default for PluginLimits {
+    fn default() -> Self {
+        PluginLimits {
+            fuel: 2_000_000_000,
+            timeout: Duration::from_secs(20),
+            memory: 256 << 20,
+            table_elements: 1_000_000,
+            instances: 1_000,
+            tables: 1_000,
+            memories: 100,
+            max_output: 64 << 20,
+            stderr_capacity: 64 << 10,
+        }
+    }
+}
+
+/// Where compiled components are cached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheConfig {
+    /// `$INFRAC_CACHE_DIR`, else `$XDG_CACHE_HOME/infrac`, else `~/.cache/infrac`;
+    /// no cache if none of these is set.
+    Default,
+    /// An explicit cache directory.
+    Dir(PathBuf),
+    /// Compile every plugin on every load.
+    Disabled,
+}
+
+/// Configuration of a [`crate::Host`].
+#[derive(Debug, Clone)]
+pub struct HostConfig {
+    /// Limits applied to plugins loaded with [`crate::Host::load`].
+    pub default_limits: PluginLimits,
+    /// Compiled-component cache.
+    pub cache: CacheConfig,
+    /// Period of the epoch ticker thread (the granularity of timeouts).
+    pub epoch_tick: Duration,
+    /// Use wasmtime's pooling allocator (faster instantiation). If the pool
+    /// cannot be reserved, the host falls back to on-demand allocation.
+    pub pooling: bool,
+    /// Pool size: how many instances may be alive at once across all threads.
+    pub pool_instances: u32,
+    /// Maximum wasm stack per call, in bytes (deep recursion traps beyond it).
+    pub max_wasm_stack: usize,
+    /// The IR version this host hands to plugins (`MAJOR.MINOR`).
+    pub ir_version: String,
+}
+
+impl Default for HostConfig {
+    fn default() -> Self {
+        HostConfig {
+            default_limits: PluginLimits::default(),
+            cache: CacheConfig::Default,
+            epoch_tick: Duration::from_millis(10),
+            pooling: true,
+            pool_instances: 128,
+            max_wasm_stack: 512 << 10,
+            ir_version: crate::HOST_IR_VERSION.to_string(),
+        }
+    }
+}
+
+impl CacheConfig {
+    /// The directory this configuration resolves to, if any.
+    pub fn resolve(&self) -> Option<PathBuf> {
+        match self {
+            CacheConfig::Disabled => None,
+            CacheConfig::Dir(dir) => Some(dir.clone()),
+            CacheConfig::Default => {
+                let env = |key: &str| std::env::var_os(key).filter(|v| !v.is_empty());
+                if let Some(dir) = env("INFRAC_CACHE_DIR") {
+                    return Some(PathBuf::from(dir));
+                }
+                if let Some(dir) = env("XDG_CACHE_HOME") {
+                    return Some(PathBuf::from(dir).join("infrac"));
+                }
+                env("HOME").map(|home| PathBuf::from(home).join(".cache").join("infrac"))
+            }
+        }
+    }
+}

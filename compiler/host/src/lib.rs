@@ -1,0 +1,39 @@
+//! The infrac plugin runtime: runs backend plugins (WebAssembly components
+//! implementing `plugins/wit/backend.wit`) in a sandbox that grants nothing.
+//!
+//! ```no_run
+//! use infrac_host::{CompileOptions, Host, HostConfig};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let host = Host::new(HostConfig::default())?; // one per process
+//! let bytes = std::fs::read("plugin.wasm")?;
+//! let plugin = host.load("plugin.wasm", &bytes)?; // compiles or hits the cache
+//! let options = CompileOptions { target: "echo".into(), ..Default::default() };
+//! let output = plugin.compile("{\"ir_version\":\"0.1\"}", &options)?;
+//! # Ok(()) }
+//! ```
+//!
+//! See `docs/plugins.md` for the contract and the sandbox guarantees.
+
+mod bindings;
+mod cache;
+mod config;
+mod error;
+mod host;
+mod imports;
+mod plugin;
+mod sandbox;
+mod types;
+mod version;
+
+pub use cache::{CacheOutcome, sha256_hex};
+pub use config::{CacheConfig, HostConfig, PluginLimits};
+pub use error::{Cause, PluginError};
+pub use host::{Host, HostInitError};
+pub use imports::ALLOWED_WASI_PACKAGES;
+pub use plugin::Plugin;
+pub use types::{CompileOptions, CompileOutput, Diagnostic, OutputFile, PluginInfo, Severity};
+pub use version::compatible as ir_compatible;
+
+/// The IR version this host hands to plugins.
+// TODO(lead): replace with `infrac_model::IR_VERSION` once the model crate exports it.
+pub const HOST_IR_VERSION: &str = "0.1";

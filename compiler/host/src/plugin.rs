@@ -1,0 +1,351 @@
+//! A loaded plugin and its calls: a fresh store and instance per call.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use wasmtime::{Store, Trap};
+
+use crate::bindings::infrac::backend::types as wit;
+use crate::bindings::{Backend, BackendPre};
+use crate::cache::CacheOutcome;
+use crate::config::{HostConfig, PluginLimits};
+use crate::error::{Cause, PluginError, render_stderr, sanitize};
+use crate::host::Host;
+use crate::sandbox::State;
+use crate::types::{CompileOptions, CompileOutput, Diagnostic, OutputFile, PluginInfo, Severity};
+
+/// A loaded, checked plugin. Cheap to share: `Send + Sync`, each call runs in
+/// its own store, so units can be compiled in parallel.
+pub struct Plugin {
+    engine: wasmtime::Engine,
+    host: Arc<HostConfig>,
+    pre: BackendPre<State>,
+    limits: PluginLimits,
+    name: String,
+    info: PluginInfo,
+    sha256: String,
+    cache_outcome: CacheOutcome,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Plugin>();
+};
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("info", &self.info)
+            .field("sha256", &self.sha256)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Plugin {
+    pub(crate) fn new(
+        host: &Host,
+        name_hint: String,
+        pre: BackendPre<State>,
+        limits: PluginLimits,
+        sha256: String,
+        cache_outcome: CacheOutcome,
+    ) -> Result<Plugin, PluginError> {
+        let mut plugin = Plugin {
+            engine: host.engine.clone(),
+            host: host.config.clone(),
+            pre,
+            limits,
+            name: name_hint,
+            info: PluginInfo {
+                name: String::new(),
+                version: String::new(),
+                targets: Vec::new(),
+                ir_versions: Vec::new(),
+            },
+            sha256,
+            cache_outcome,
+        };
+        let (raw, _) = plugin.run("info", |store, backend| backend.call_info(store))?;
+        let info = validate_info(raw).map_err(|cause| plugin.error(cause, Some("info")))?;
+        plugin.name = info.name.clone();
+        if !crate::version::compatible(&info.ir_versions, &plugin.host.ir_version) {
+            return Err(plugin.error(
+                Cause::IrVersion {
+                    plugin_reads: info.ir_versions.clone(),
+                    host_provides: plugin.host.ir_version.clone(),
+                },
+                Some("info"),
+            ));
+        }
+        plugin.info = info;
+        Ok(plugin)
+    }
+
+    /// The plugin's name (from `info()`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What `info()` returned (validated).
+    pub fn info(&self) -> &PluginInfo {
+        &self.info
+    }
+
+    /// Hex SHA-256 of the plugin's bytes.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// Whether the compiled code came from the cache.
+    pub fn cache_outcome(&self) -> CacheOutcome {
+        self.cache_outcome
+    }
+
+    /// The limits each call runs under.
+    pub fn limits(&self) -> &PluginLimits {
+        &self.limits
+    }
+
+    /// Render `ir_json` for `options` in a fresh sandbox. Checks the target,
+    /// the returned paths (see `infrac_emit::validate_path`), duplicates and
+    /// the output cap.
+    pub fn compile(
+        &self,
+        ir_json: &str,
+        options: &CompileOptions,
+    ) -> Result<CompileOutput, PluginError> {
+        if !self.info.targets.contains(&options.target) {
+            return Err(self.error(
+                Cause::UnknownTarget {
+                    target: sanitize(&options.target),
+                    targets: self.info.targets.clone(),
+                },
+                None,
+            ));
+        }
+        let wit_options = wit::CompileOptions {
+            target: options.target.clone(),
+            unit: options.unit.clone(),
+            options: options
+                .options
+                .iter()
+                .map(|(key, value)| wit::CompileOption {
+                    key: key.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
+        };
+        let (result, stderr) = self.run("compile", |store, backend| {
+            backend.call_compile(store, ir_json, &wit_options)
+        })?;
+        let fail = |cause| {
+            let mut err = self.error(cause, Some("compile"));
+            err.stderr = stderr.clone();
+            err
+        };
+        let raw = match result {
+            Ok(raw) => raw,
+            Err(diagnostics) => {
+                let mut diagnostics: Vec<Diagnostic> =
+                    diagnostics.into_iter().map(convert_diagnostic).collect();
+                if diagnostics.is_empty() {
+                    diagnostics.push(Diagnostic {
+                        severity: Severity::Error,
+                        code: "HOST001".to_string(),
+                        message: "the plugin failed without saying why".to_string(),
+                        ir_path: String::new(),
+                    });
+                }
+                return Err(fail(Cause::Diagnostics(diagnostics)));
+            }
+        };
+        let size: usize = raw
+            .files
+            .iter()
+            .map(|f| f.contents.len().saturating_add(f.path.len()))
+            .fold(0, usize::saturating_add);
+        if size > self.limits.max_output {
+            return Err(fail(Cause::OutputTooLarge {
+                size,
+                limit: self.limits.max_output,
+            }));
+        }
+        let mut seen = BTreeSet::new();
+        let mut files = Vec::with_capacity(raw.files.len());
+        for file in raw.files {
+            if let Err(reason) = infrac_emit::validate_path(&file.path) {
+                return Err(fail(Cause::BadPath {
+                    path: file.path.escape_debug().to_string(),
+                    reason: reason.to_string(),
+                }));
+            }
+            if !seen.insert(file.path.clone()) {
+                return Err(fail(Cause::BadPath {
+                    path: file.path.escape_debug().to_string(),
+                    reason: "returned twice".to_string(),
+                }));
+            }
+            files.push(OutputFile {
+                path: file.path,
+                contents: file.contents,
+                plugin: self.name.clone(),
+            });
+        }
+        let diagnostics: Vec<Diagnostic> = raw
+            .diagnostics
+            .into_iter()
+            .map(convert_diagnostic)
+            .collect();
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return Err(fail(Cause::Diagnostics(diagnostics)));
+        }
+        Ok(CompileOutput { files, diagnostics })
+    }
+
+    fn error(&self, cause: Cause, call: Option<&'static str>) -> PluginError {
+        let mut err = PluginError::new(&self.name, cause);
+        err.call = call;
+        err
+    }
+
+    /// Run `f` against a fresh instance in a fresh store. Returns its result and
+    /// the rendered stderr, or a classified error.
+    fn run<R>(
+        &self,
+        call: &'static str,
+        f: impl FnOnce(&mut Store<State>, &Backend) -> wasmtime::Result<R>,
+    ) -> Result<(R, String), PluginError> {
+        let (state, stdio) = State::new(&self.limits);
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limiter);
+        if let Err(e) = store.set_fuel(self.limits.fuel) {
+            return Err(self.error(Cause::Host(format!("{e:#}")), Some(call)));
+        }
+        let tick = self
+            .host
+            .epoch_tick
+            .max(std::time::Duration::from_millis(1));
+        let ticks = self.limits.timeout.as_nanos().div_ceil(tick.as_nanos());
+        store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX).saturating_add(1));
+        store.epoch_deadline_trap();
+
+        let result = self
+            .pre
+            .instantiate(&mut store)
+            .and_then(|backend| f(&mut store, &backend));
+        let (bytes, dropped) = stdio.stderr.contents();
+        let stderr = render_stderr(&bytes, dropped);
+        match result {
+            Ok(value) => Ok((value, stderr)),
+            Err(e) => {
+                let cause = self.classify(&e, store.data().limiter.memory_refused);
+                let mut err = self.error(cause, Some(call));
+                err.stderr = stderr;
+                Err(err)
+            }
+        }
+    }
+
+    fn classify(&self, e: &wasmtime::Error, memory_refused: bool) -> Cause {
+        if let Some(exit) = find::<wasmtime_wasi::I32Exit>(e) {
+            return Cause::Exit(exit.0);
+        }
+        if let Some(trap) = find::<Trap>(e) {
+            return match trap {
+                Trap::OutOfFuel => Cause::FuelExhausted {
+                    fuel: self.limits.fuel,
+                },
+                Trap::Interrupt => Cause::Timeout {
+                    limit: self.limits.timeout,
+                },
+                Trap::StackOverflow => Cause::StackOverflow,
+                _ if memory_refused => Cause::MemoryLimit {
+                    limit: self.limits.memory,
+                },
+                other => Cause::Trap(other.to_string()),
+            };
+        }
+        if let Some(utf8) = find::<std::str::Utf8Error>(e) {
+            return Cause::InvalidUtf8(utf8.to_string());
+        }
+        if memory_refused {
+            return Cause::MemoryLimit {
+                limit: self.limits.memory,
+            };
+        }
+        Cause::Trap(sanitize(&format!("{e:#}")))
+    }
+}
+
+/// Find an error of type `T` in `e` or its chain of causes.
+fn find<T: std::error::Error + Send + Sync + 'static>(e: &wasmtime::Error) -> Option<&T> {
+    e.downcast_ref::<T>()
+        .or_else(|| e.chain().find_map(|cause| cause.downcast_ref::<T>()))
+}
+
+fn convert_diagnostic(d: wit::Diagnostic) -> Diagnostic {
+    Diagnostic {
+        severity: match d.severity {
+            wit::Severity::Error => Severity::Error,
+            wit::Severity::Warning => Severity::Warning,
+            wit::Severity::Note => Severity::Note,
+        },
+        code: sanitize(&d.code),
+        message: sanitize(&d.message),
+        ir_path: sanitize(&d.ir_path),
+    }
+}
+
+/// Longest accepted name, version or target string.
+const MAX_NAME: usize = 64;
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_NAME
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+fn validate_info(raw: wit::PluginInfo) -> Result<PluginInfo, Cause> {
+    if !is_identifier(&raw.name) {
+        return Err(Cause::BadInfo(format!(
+            "name \"{}\" must be 1-{MAX_NAME} characters of [a-z0-9_-]",
+            raw.name.escape_debug()
+        )));
+    }
+    if raw.version.is_empty()
+        || raw.version.len() > MAX_NAME
+        || raw
+            .version
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace())
+    {
+        return Err(Cause::BadInfo(format!(
+            "version \"{}\" must be a short semver string",
+            raw.version.escape_debug()
+        )));
+    }
+    if raw.targets.is_empty() {
+        return Err(Cause::BadInfo("lists no targets".to_string()));
+    }
+    if let Some(bad) = raw.targets.iter().find(|t| !is_identifier(t)) {
+        return Err(Cause::BadInfo(format!(
+            "target \"{}\" must be 1-{MAX_NAME} characters of [a-z0-9_-]",
+            bad.escape_debug()
+        )));
+    }
+    if raw.ir_versions.len() > 16 {
+        return Err(Cause::BadInfo("lists more than 16 IR versions".to_string()));
+    }
+    Ok(PluginInfo {
+        name: raw.name,
+        version: raw.version,
+        targets: raw.targets,
+        ir_versions: raw
+            .ir_versions
+            .iter()
+            .map(|v| sanitize(v).chars().take(MAX_NAME).collect())
+            .collect(),
+    })
+}
