@@ -130,13 +130,30 @@ impl Expander<'_, '_> {
             );
             return None;
         }
-        let own: &[Statement] = st
+        let tpl_block = tpl.statement.block.as_ref()?;
+        // `param NAME` declares a variable that only feeds substitution: the instance's
+        // attribute of that name is consumed, not lowered.
+        let mut params: Vec<&str> = Vec::new();
+        for s in tpl_block
+            .statements
+            .iter()
+            .filter(|s| s.keyword.name == "param")
+        {
+            match s.args.as_slice() {
+                [v] => match &v.kind {
+                    ValueKind::Name(segs) if segs.len() == 1 => params.push(segs[0].as_str()),
+                    _ => cx.error(codes::E0202, v.span, "`param` takes a name"),
+                },
+                _ => cx.error(codes::E0205, s.span, "`param` takes one name"),
+            }
+        }
+        let all_own: &[Statement] = st
             .block
             .as_ref()
             .map(|b| b.statements.as_slice())
             .unwrap_or(&[]);
         let mut vars: BTreeMap<String, String> = BTreeMap::new();
-        for s in own
+        for s in all_own
             .iter()
             .filter(|s| s.block.is_none() && s.args.len() == 1)
         {
@@ -146,13 +163,30 @@ impl Expander<'_, '_> {
         }
         vars.insert("site".into(), name.clone());
         vars.insert("name".into(), name.clone());
-        let tpl_block = tpl.statement.block.as_ref()?;
+        for p in &params {
+            if !vars.contains_key(*p) {
+                cx.report(
+                    Diagnostic::error(
+                        codes::E0203,
+                        st.span,
+                        format!("template `{tpl_name}` needs `{p}`"),
+                    )
+                    .with_help(format!("add `{p} VALUE` to the block")),
+                );
+            }
+        }
+        let own: Vec<Statement> = all_own
+            .iter()
+            .filter(|s| !params.contains(&s.keyword.name.as_str()))
+            .cloned()
+            .collect();
         let substituted: Vec<Statement> = tpl_block
             .statements
             .iter()
+            .filter(|s| s.keyword.name != "param")
             .map(|s| substitute_statement(cx, s, &vars, &tpl_name))
             .collect();
-        let merged = merge(substituted, own);
+        let merged = merge(substituted, &own);
         self.depth += 1;
         let statements = merged.iter().map(|s| self.statement(cx, s)).collect();
         self.depth -= 1;
