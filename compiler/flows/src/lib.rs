@@ -3,9 +3,22 @@
 //! Given a resolved [`Model`] (everything but `flows`) and the rules and policies as written,
 //! computes once which flows are allowed, each with its provenance, and checks policy
 //! assertions against that matrix. Every backend renders its share of this one matrix.
+//!
+//! Modules: `resolve` (selectors to endpoints), `expand` (rules), `implied` (flows the model
+//! implies), `matrix` (interning, dedup and order), `policy` (assertions), [`render`] (text).
+
+mod expand;
+mod implied;
+mod matrix;
+mod policy;
+pub mod render;
+mod resolve;
+mod suggest;
 
 use infrac_diag::{Diagnostic, Span};
 use infrac_model::{AssertionKind, Flow, Model, Origin, PortSpec};
+
+pub use render::flow_line;
 
 /// A rule's source or destination as written, before resolution.
 #[derive(Clone, Debug, PartialEq)]
@@ -78,13 +91,29 @@ pub struct AssertionInput {
 /// expanded to concrete endpoints, deduplicated and sorted. Reports unresolvable selectors and
 /// rules that match nothing.
 pub fn compute_flows(model: &Model, rules: &[RuleInput]) -> (Vec<Flow>, Vec<Diagnostic>) {
-    let _ = (model, rules);
-    (Vec::new(), Vec::new())
+    let index = resolve::Index::new(model);
+    let mut matrix = matrix::Matrix::new(&index);
+    let mut diags = Vec::new();
+    for rule in rules {
+        expand::rule(&mut matrix, rule, &mut diags);
+    }
+    implied::add_all(&mut matrix);
+    (matrix.finish(), diags)
 }
 
 /// Checks policy assertions against the flow matrix; one diagnostic per violated assertion,
 /// naming the offending flows and their provenance.
-pub fn check_policies(model: &Model, flows: &[Flow], assertions: &[AssertionInput]) -> Vec<Diagnostic> {
-    let _ = (model, flows, assertions);
-    Vec::new()
+///
+/// `forbid A -> B [services]` fails when a flow's source shares an address with `A`, its
+/// destination with `B`, and its service overlaps one of `services` (none: any). `require A ->
+/// B [services]` fails unless, for every endpoint `a` of `A`, `b` of `B` and each service, a
+/// single flow contains `a`, `b` and the service (no services: any flow from `a` to `b`).
+/// Selectors resolve as in rules; a wildcard that matches nothing makes the assertion hold.
+pub fn check_policies(
+    model: &Model,
+    flows: &[Flow],
+    assertions: &[AssertionInput],
+) -> Vec<Diagnostic> {
+    let index = resolve::Index::new(model);
+    policy::check(&index, flows, assertions)
 }
