@@ -8,6 +8,7 @@
 
 pub mod address;
 pub mod devices;
+pub mod generate;
 pub mod hir;
 pub mod lower;
 pub mod resolve;
