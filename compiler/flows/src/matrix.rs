@@ -142,21 +142,87 @@ impl<'i, 'm> Matrix<'i, 'm> {
             .map(|&i| &self.provenances.values[i])
             .collect();
         let field = |k: u128, shift: u32| (k >> shift) as u32 as usize;
-        packed
-            .iter()
-            .map(|&k| Flow {
-                from: eps[field(k, 96)].clone(),
-                to: eps[field(k, 64)].clone(),
-                service: svcs[field(k, 32)].clone(),
-                provenance: provs[field(k, 0)].clone(),
-            })
-            .collect()
+        let make = |k: u128| Flow {
+            from: eps[field(k, 96)].clone(),
+            to: eps[field(k, 64)].clone(),
+            service: svcs[field(k, 32)].clone(),
+            provenance: provs[field(k, 0)].clone(),
+        };
+        materialise(&packed, make)
     }
+}
+
+/// Below this many flows, materialising on one thread is fast enough.
+const PARALLEL_FROM: usize = 1 << 16;
+
+/// Builds the flow for each key, in order; large matrices in contiguous chunks on scoped
+/// threads (the result does not depend on the thread count).
+fn materialise(keys: &[u128], make: impl Fn(u128) -> Flow + Sync) -> Vec<Flow> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || keys.len() < PARALLEL_FROM {
+        return keys.iter().map(|&k| make(k)).collect();
+    }
+    let mut chunks = keys.chunks(keys.len().div_ceil(threads));
+    let first = chunks.next().unwrap_or(&[]);
+    let make = &make;
+    std::thread::scope(|scope| {
+        let rest: Vec<_> = chunks
+            .map(|c| scope.spawn(move || c.iter().map(|&k| make(k)).collect::<Vec<Flow>>()))
+            .collect();
+        let mut out = Vec::with_capacity(keys.len());
+        out.extend(first.iter().map(|&k| make(k)));
+        for handle in rest {
+            match handle.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::ranks;
+    use super::{PARALLEL_FROM, materialise, ranks};
+    use infrac_model::{
+        Endpoint, EndpointKind, Flow, FlowOrigin, FlowReason, Origin, PortSpec, Protocol,
+    };
+
+    #[test]
+    fn parallel_materialisation_keeps_order() {
+        let make = |k: u128| {
+            let e = Endpoint {
+                kind: EndpointKind::Host,
+                name: k.to_string(),
+                prefixes: vec![],
+                zones: vec![],
+            };
+            Flow {
+                from: e.clone(),
+                to: e,
+                service: PortSpec {
+                    protocol: Protocol::Any,
+                    ports: vec![],
+                },
+                provenance: FlowOrigin {
+                    reason: FlowReason::Rule,
+                    name: String::new(),
+                    origin: Origin::default(),
+                },
+            }
+        };
+        let keys: Vec<u128> = (0..PARALLEL_FROM as u128 * 2 + 3).collect();
+        let flows = materialise(&keys, make);
+        assert_eq!(flows.len(), keys.len());
+        assert!(
+            flows
+                .iter()
+                .zip(&keys)
+                .all(|(f, k)| f.from.name == k.to_string())
+        );
+    }
 
     #[test]
     fn ranks_share_equal_values() {

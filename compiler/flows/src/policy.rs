@@ -5,6 +5,7 @@
 //! A selector that matches nothing (a wildcard over zones no site has) makes its assertion
 //! hold vacuously: policy packs are checked against every model.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use infrac_diag::{Diagnostic, codes};
@@ -191,11 +192,17 @@ impl<'f> FlowIndex<'f> {
     }
 }
 
-/// The sources of some flows, indexed to find one that covers a given endpoint.
+/// The sources of some flows, indexed to find one that covers a given endpoint: by name
+/// first (an endpoint covers itself), and only when that fails by zone.
 struct Sources<'f> {
+    flows: Vec<&'f Flow>,
     exact: HashSet<(EndpointKind, &'f str)>,
-    by_zone: HashMap<&'f str, Vec<&'f Endpoint>>,
-    /// Sources that touch many zones, or may reach outside them.
+    by_zone: OnceCell<ByZone<'f>>,
+}
+
+/// Sources by the zones they touch, and those that touch many zones or reach outside them.
+struct ByZone<'f> {
+    zoned: HashMap<&'f str, Vec<&'f Endpoint>>,
     wide: Vec<&'f Endpoint>,
 }
 
@@ -203,42 +210,52 @@ struct Sources<'f> {
 const WIDE: usize = 16;
 
 impl<'f> Sources<'f> {
-    fn new(flows: &[&'f Flow]) -> Sources<'f> {
-        let mut s = Sources {
-            exact: HashSet::new(),
-            by_zone: HashMap::new(),
-            wide: Vec::new(),
-        };
-        for f in flows {
-            let e = &f.from;
-            s.exact.insert((e.kind, e.name.as_str()));
-            if e.zones.len() > WIDE
-                || matches!(e.kind, EndpointKind::Internet | EndpointKind::Prefix)
-            {
-                s.wide.push(e);
-            } else {
-                for z in &e.zones {
-                    s.by_zone.entry(z.as_str()).or_default().push(e);
+    fn new(flows: Vec<&'f Flow>) -> Sources<'f> {
+        let exact = flows
+            .iter()
+            .map(|f| (f.from.kind, f.from.name.as_str()))
+            .collect();
+        Sources {
+            flows,
+            exact,
+            by_zone: OnceCell::new(),
+        }
+    }
+
+    fn by_zone(&self) -> &ByZone<'f> {
+        self.by_zone.get_or_init(|| {
+            let mut b = ByZone {
+                zoned: HashMap::new(),
+                wide: Vec::new(),
+            };
+            for f in &self.flows {
+                let e = &f.from;
+                if e.zones.len() > WIDE
+                    || matches!(e.kind, EndpointKind::Internet | EndpointKind::Prefix)
+                {
+                    b.wide.push(e);
+                } else {
+                    for z in &e.zones {
+                        b.zoned.entry(z.as_str()).or_default().push(e);
+                    }
                 }
             }
-        }
-        s
+            b
+        })
     }
 
     fn cover(&self, a: &Endpoint) -> bool {
         if self.exact.contains(&(a.kind, a.name.as_str())) {
             return true;
         }
+        let b = self.by_zone();
         let zoned = a
             .zones
             .first()
-            .and_then(|z| self.by_zone.get(z.as_str()))
+            .and_then(|z| b.zoned.get(z.as_str()))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        zoned
-            .iter()
-            .chain(&self.wide)
-            .any(|f| endpoint_covers(f, a))
+        zoned.iter().chain(&b.wide).any(|f| endpoint_covers(f, a))
     }
 }
 
@@ -356,7 +373,7 @@ fn require(
                     .collect(),
                 None => into_b.clone(),
             };
-            let sources = Sources::new(&allowing);
+            let sources = Sources::new(allowing);
             for a in &from {
                 if !sources.cover(a) {
                     total += 1;
