@@ -357,9 +357,10 @@ fn require(
     } else {
         a.services.iter().map(Some).collect()
     };
+    let to: Vec<&Endpoint> = to.iter().filter(useful).collect();
     let mut missing: Vec<String> = Vec::new();
     let mut total = 0usize;
-    for b in to.iter().filter(useful) {
+    for b in to.iter().copied() {
         let into_b: Vec<&Flow> = fi
             .candidates(b)
             .filter(|f| endpoint_covers(&f.to, b))
@@ -374,12 +375,12 @@ fn require(
                 None => into_b.clone(),
             };
             let sources = Sources::new(allowing);
-            for a in &from {
-                if !sources.cover(a) {
+            for src in &from {
+                if !sources.cover(src) {
                     total += 1;
                     if missing.len() < LISTED {
                         let svc = s.map(|s| format!(" {s}")).unwrap_or_default();
-                        missing.push(format!("{} -> {}{svc}", a.name, b.name));
+                        missing.push(format!("{} -> {}{svc}", src.name, b.name));
                     }
                 }
             }
@@ -388,12 +389,12 @@ fn require(
     if total == 0 {
         return;
     }
-    let what = if total == 1 { "is" } else { "are" };
+    let checked = from.len() * to.len() * services.len();
     diags.push(
         Diagnostic::error(
             codes::E0604,
             a.span,
-            format!("{}, but {total} {what} not allowed", describe(a)),
+            format!("{}, but {total} of {checked} are not allowed", describe(a)),
         )
         .with_label("required here")
         .with_help(format!(

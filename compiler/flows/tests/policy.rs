@@ -197,7 +197,7 @@ fn require_not_met_lists_what_is_missing() {
     assert_eq!(d.code, codes::E0604);
     assert_eq!(
         d.message,
-        "policy `mgmt-ssh` requires *.mgmt -> * tcp/22, but 6 are not allowed"
+        "policy `mgmt-ssh` requires *.mgmt -> * tcp/22, but 6 of 12 are not allowed"
     );
     let help = d.help.as_deref().unwrap_or("");
     assert!(help.starts_with("not allowed: lyon.mgmt -> "), "{help}");
@@ -261,4 +261,18 @@ fn unresolved_selectors_are_reported() {
     assert_eq!(diags.len(), 2);
     assert!(diags.iter().all(|d| d.code == codes::E0302));
     assert_eq!(diags[1].help.as_deref(), Some("did you mean `mgmt`?"));
+}
+
+#[test]
+fn ipv6_outside_prefixes_are_the_internet() {
+    let rules = [rule("v6", "2001:db8::/32", "www", &["https"], 12)];
+    assert_eq!(
+        check(&rules, &[forbid("p", "internet", "www", &[], 3)]).len(),
+        1
+    );
+    // (`10.0.0.0/8` would match: it holds outside addresses, so the port forward from the
+    // internet to `www`.)
+    assert!(check(&rules, &[forbid("p", "10.1.10.0/24", "www", &[], 3)]).is_empty());
+    let default = [rule("v6", "::/0", "www", &["https"], 12)];
+    assert!(check(&default, &[require("p", "internet", "www", &["https"], 3)]).is_empty());
 }
