@@ -217,10 +217,7 @@ pub(crate) fn sanitize(text: &str) -> String {
 
 /// Render captured stderr for an error message.
 pub(crate) fn render_stderr(bytes: &[u8], dropped: u64) -> String {
-    let mut text = sanitize(&String::from_utf8_lossy(bytes));
-    while text.ends_with('\n') {
-        text.pop();
-    }
+    let mut text = sanitize(String::from_utf8_lossy(bytes).trim_matches('\n'));
     if dropped > 0 {
         text.push_str(&format!("\n[... {dropped} more bytes dropped]"));
     }

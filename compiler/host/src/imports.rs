@@ -31,8 +31,18 @@ pub(crate) fn check(engine: &Engine, component: &Component) -> Result<(), Cause>
     Ok(())
 }
 
-/// Check an import name of the form `wasi:PACKAGE/INTERFACE@0.2.x`.
+/// The contract's own type-only interface, which every plugin imports (its
+/// types are used by the world's exports).
+const CONTRACT_TYPES: &str = "infrac:backend/types@0.1.";
+
+/// Check an import name: `wasi:PACKAGE/INTERFACE@0.2.x`, or the contract's types.
 fn check_name(name: &str) -> Result<(), String> {
+    if name
+        .strip_prefix(CONTRACT_TYPES)
+        .is_some_and(|patch| patch.parse::<u32>().is_ok())
+    {
+        return Ok(());
+    }
     let Some((namespace, rest)) = name.split_once(':') else {
         return Err("not an interface of a WIT package".to_string());
     };
@@ -75,6 +85,7 @@ mod tests {
             "wasi:io/streams@0.2.6",
             "wasi:sockets/tcp@0.2.12",
             "wasi:filesystem/preopens@0.2.3",
+            "infrac:backend/types@0.1.0",
         ] {
             assert_eq!(check_name(name), Ok(()), "{name}");
         }
@@ -90,6 +101,8 @@ mod tests {
             "wasi:cli/environment@0.2",
             "wasi:cli/environment@0.2.x",
             "foo",
+            "infrac:backend/types@0.2.0",
+            "infrac:backend/other@0.1.0",
         ] {
             assert!(check_name(name).is_err(), "{name}");
         }

@@ -263,7 +263,12 @@ impl Plugin {
                 _ if memory_refused => Cause::MemoryLimit {
                     limit: self.limits.memory,
                 },
-                other => Cause::Trap(other.to_string()),
+                other => Cause::Trap(
+                    other
+                        .to_string()
+                        .trim_start_matches("wasm trap: ")
+                        .to_string(),
+                ),
             };
         }
         if let Some(utf8) = find::<std::str::Utf8Error>(e) {

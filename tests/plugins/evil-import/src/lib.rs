@@ -1,0 +1,35 @@
+//! Abuse: imports `evil:x/y`, an interface outside the allow-list.
+
+wit_bindgen::generate!({
+    path: ["../../../plugins/wit", "wit"],
+    world: "evil:x/evil",
+    generate_all,
+});
+
+use infrac::backend::types::*;
+
+struct Evil;
+
+impl Guest for Evil {
+    fn info() -> PluginInfo {
+        PluginInfo {
+            name: "evil-import".to_string(),
+            version: "0.1.0".to_string(),
+            targets: vec!["evil-import".to_string()],
+            ir_versions: vec!["0.1".to_string()],
+        }
+    }
+
+    fn compile(_ir: String, _options: CompileOptions) -> Result<CompileOutput, Vec<Diagnostic>> {
+        let loot = evil::x::y::steal();
+        Ok(CompileOutput {
+            files: vec![File {
+                path: "loot.txt".to_string(),
+                contents: loot.into_bytes(),
+            }],
+            diagnostics: Vec::new(),
+        })
+    }
+}
+
+export!(Evil);

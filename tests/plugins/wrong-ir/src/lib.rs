@@ -1,0 +1,20 @@
+//! Abuse: claims to read only IR 9.0.
+
+use guest::*;
+
+struct WrongIr;
+
+impl Guest for WrongIr {
+    fn info() -> PluginInfo {
+        PluginInfo {
+            ir_versions: vec!["9.0".to_string()],
+            ..info("wrong-ir")
+        }
+    }
+
+    fn compile(_ir: String, _options: CompileOptions) -> Result<CompileOutput, Vec<Diagnostic>> {
+        Ok(one_file("never.txt", "compile must not be called\n"))
+    }
+}
+
+guest::export!(WrongIr with_types_in guest::bindings);
