@@ -8,6 +8,7 @@
 //! implies), `matrix` (interning, dedup and order), `policy` (assertions), [`render`] (text).
 
 mod expand;
+mod fxhash;
 mod implied;
 mod matrix;
 mod policy;

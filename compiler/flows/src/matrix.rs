@@ -5,7 +5,7 @@
 //! the packed keys gives exactly the order and set of the [`Flow`]s they stand for, and each
 //! flow is materialised (cloned) only once, already in place.
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap as HashMap;
 use std::hash::Hash;
 
 use infrac_model::{Endpoint, Flow, FlowOrigin, PortSpec};
@@ -21,7 +21,7 @@ struct Table<K, V> {
 impl<K: Hash + Eq, V> Table<K, V> {
     fn new() -> Self {
         Table {
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             values: Vec::new(),
         }
     }

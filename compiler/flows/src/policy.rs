@@ -5,8 +5,8 @@
 //! A selector that matches nothing (a wildcard over zones no site has) makes its assertion
 //! hold vacuously: policy packs are checked against every model.
 
+use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
 
 use infrac_diag::{Diagnostic, codes};
 use infrac_model::{Endpoint, EndpointKind, Flow, PortSpec, Protocol};
@@ -81,7 +81,7 @@ impl Region {
     fn new(index: &Index, endpoints: Vec<Endpoint>) -> Region {
         let mut r = Region {
             internet: false,
-            by_zone: HashMap::new(),
+            by_zone: HashMap::default(),
             outside: Vec::new(),
             endpoints: Vec::new(),
         };
@@ -155,7 +155,7 @@ pub(crate) struct FlowIndex<'f> {
 
 impl<'f> FlowIndex<'f> {
     fn new(flows: &'f [Flow]) -> FlowIndex<'f> {
-        let mut by_to_zone: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut by_to_zone: HashMap<&str, Vec<u32>> = HashMap::default();
         let mut to_outside = Vec::new();
         for (i, f) in flows.iter().enumerate() {
             for z in &f.to.zones {
@@ -225,7 +225,7 @@ impl<'f> Sources<'f> {
     fn by_zone(&self) -> &ByZone<'f> {
         self.by_zone.get_or_init(|| {
             let mut b = ByZone {
-                zoned: HashMap::new(),
+                zoned: HashMap::default(),
                 wide: Vec::new(),
             };
             for f in &self.flows {
@@ -312,13 +312,26 @@ fn forbid(
     }
     let from = Region::new(index, from);
     let to = Region::new(index, to);
-    let matching: Vec<&Flow> = flows
-        .iter()
-        .filter(|f| {
-            a.services.is_empty() || a.services.iter().any(|s| service_overlaps(s, &f.service))
-        })
-        .filter(|f| to.intersects(index, &f.to) && from.intersects(index, &f.from))
-        .collect();
+    // Flows are sorted by source: remember the last source's verdict.
+    let mut last: Option<(&Endpoint, bool)> = None;
+    let mut matching: Vec<&Flow> = Vec::new();
+    for f in flows {
+        if !(a.services.is_empty() || a.services.iter().any(|s| service_overlaps(s, &f.service))) {
+            continue;
+        }
+        let from_hit = match last {
+            // Kind and name identify an endpoint within one model.
+            Some((prev, hit)) if prev.kind == f.from.kind && prev.name == f.from.name => hit,
+            _ => {
+                let hit = from.intersects(index, &f.from);
+                last = Some((&f.from, hit));
+                hit
+            }
+        };
+        if from_hit && to.intersects(index, &f.to) {
+            matching.push(f);
+        }
+    }
     if matching.is_empty() {
         return;
     }

@@ -3,7 +3,7 @@
 //! An [`Index`] is built once per model; resolving a selector yields cheap [`EpRef`]s that
 //! name model elements, and [`Index::endpoint`] builds the [`Endpoint`] of one of them.
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap as HashMap;
 
 use infrac_diag::{Diagnostic, codes};
 use infrac_model::{Endpoint, EndpointKind, Model};
@@ -46,7 +46,7 @@ pub(crate) struct Index<'m> {
 
 /// Builds a name → position map; the first of duplicate names wins.
 fn positions<'m, T>(items: &'m [T], name: impl Fn(&'m T) -> &'m str) -> HashMap<&'m str, u32> {
-    let mut map = HashMap::with_capacity(items.len());
+    let mut map = HashMap::with_capacity_and_hasher(items.len(), Default::default());
     for (i, item) in items.iter().enumerate() {
         map.entry(name(item)).or_insert(i as u32);
     }
@@ -73,8 +73,8 @@ fn canonical<T: Ord>(mut v: Vec<T>) -> Vec<T> {
 impl<'m> Index<'m> {
     /// Indexes `model`.
     pub fn new(model: &'m Model) -> Index<'m> {
-        let mut zone_keys = HashMap::new();
-        let mut zones_by_name: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+        let mut zone_keys = HashMap::default();
+        let mut zones_by_name: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
         for (si, site) in model.sites.iter().enumerate() {
             for (zi, zone) in site.zones.iter().enumerate() {
                 let at = (si as u32, zi as u32);
