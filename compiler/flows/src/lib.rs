@@ -88,7 +88,8 @@ pub struct AssertionInput {
 }
 
 /// Computes the flow matrix: the flows `rules` allow plus the flows the model implies
-/// (load balancers to backends, VRRP between HA members, replication, monitoring scrapes, DNS),
+/// (load balancers to backends, VRRP between HA members, replication, monitoring scrapes, DNS,
+/// port forwards),
 /// expanded to concrete endpoints, deduplicated and sorted. Reports unresolvable selectors and
 /// rules that match nothing.
 pub fn compute_flows(model: &Model, rules: &[RuleInput]) -> (Vec<Flow>, Vec<Diagnostic>) {
@@ -110,6 +111,9 @@ pub fn compute_flows(model: &Model, rules: &[RuleInput]) -> (Vec<Flow>, Vec<Diag
 /// B [services]` fails unless, for every endpoint `a` of `A`, `b` of `B` and each service, a
 /// single flow contains `a`, `b` and the service (no services: any flow from `a` to `b`).
 /// Selectors resolve as in rules; a wildcard that matches nothing makes the assertion hold.
+/// `internet` is every address outside the model's zones, so a prefix with addresses outside
+/// them (`0.0.0.0/0`, `198.51.100.0/24`, also `10.0.0.0/8` when the zones do not fill it)
+/// intersects it.
 pub fn check_policies(
     model: &Model,
     flows: &[Flow],
