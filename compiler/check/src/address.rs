@@ -233,13 +233,22 @@ pub fn check_duplicates(cx: &mut Cx, hir: &Hir, zones: &ZoneTable) {
         HaVip,
     }
     let mut claims: Vec<(IpAddr, Kind, String, Span)> = Vec::new();
+    let gateway_spans: BTreeMap<(&str, &str), Span> = hir
+        .sites
+        .iter()
+        .flat_map(|s| {
+            s.zones.iter().filter_map(move |zh| {
+                Some((
+                    (s.name.v.as_str(), zh.name.v.as_str()),
+                    zh.gateway.as_ref()?.span,
+                ))
+            })
+        })
+        .collect();
     for (z, span) in zones.zones.values() {
-        let gspan = hir
-            .sites
-            .iter()
-            .flat_map(|s| s.zones.iter().map(move |zh| (s, zh)))
-            .find(|(s, zh)| s.name.v == z.site && zh.name.v == z.name)
-            .and_then(|(_, zh)| zh.gateway.as_ref().map(|g| g.span))
+        let gspan = gateway_spans
+            .get(&(z.site.as_str(), z.name.as_str()))
+            .copied()
             .unwrap_or(*span);
         claims.push((
             z.gateway,

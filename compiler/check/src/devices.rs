@@ -586,16 +586,16 @@ fn finish_ospf(cx: &mut Cx, d: &mut Device, h: &DeviceH, zones: &ZoneTable) {
 
 /// Trunk peers (`to DEVICE.PORT`) and CARP peers must exist.
 fn check_peers(cx: &mut Cx, hir: &Hir, devices: &[Device]) {
+    let by_name: BTreeMap<&str, &Device> = devices.iter().map(|d| (d.name.as_str(), d)).collect();
     for h in &hir.devices {
         for t in &h.trunks {
             let Some(to) = &t.to else { continue };
             let ok = match to.v.as_slice() {
-                [dev] => devices.iter().any(|d| &d.name == dev),
-                [dev, port] => devices.iter().any(|d| {
-                    &d.name == dev
-                        && d.interfaces
-                            .iter()
-                            .any(|i| &i.name == port || &i.port == port)
+                [dev] => by_name.contains_key(dev.as_str()),
+                [dev, port] => by_name.get(dev.as_str()).is_some_and(|d| {
+                    d.interfaces
+                        .iter()
+                        .any(|i| &i.name == port || &i.port == port)
                 }),
                 _ => false,
             };
@@ -623,7 +623,7 @@ fn check_peers(cx: &mut Cx, hir: &Hir, devices: &[Device]) {
             }
         }
         if let Some(c) = &h.carp {
-            match devices.iter().find(|d| d.name == c.peer.v) {
+            match by_name.get(c.peer.v.as_str()) {
                 Some(p)
                     if p.kind != DeviceKind::Firewall
                         || Some(&p.site) != h.site.as_ref().map(|s| &s.v) =>
@@ -660,8 +660,13 @@ pub fn forwards(
     lbs: &[LoadBalancer],
     zones: &ZoneTable,
 ) {
-    for h in &hir.devices {
-        let Some(dev) = devices.iter_mut().find(|d| d.name == h.name.v) else {
+    let index: BTreeMap<String, usize> = devices
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.name.clone(), i))
+        .collect();
+    for h in hir.devices.iter().filter(|h| !h.forwards.is_empty()) {
+        let Some(dev) = index.get(&h.name.v).and_then(|&i| devices.get_mut(i)) else {
             continue;
         };
         for f in &h.forwards {

@@ -2,7 +2,7 @@
 
 use crate::hir::*;
 use crate::schema::{Cx, Fields};
-use infrac_diag::{Diagnostic, Span, codes};
+use infrac_diag::{Diagnostic, codes};
 use infrac_flows::{AssertionInput, RuleInput, Selector, SpannedSelector};
 use infrac_model::{
     AlertKind, Algorithm, AssertionKind, BackupKind, DeviceKind, Flavour, Health, Limits, Platform,
@@ -33,11 +33,24 @@ pub const TOP_LEVEL: &[&str] = &[
 ];
 
 /// Lowers every (expanded) top-level statement.
-pub fn lower(cx: &mut Cx, statements: &[Statement]) -> Hir {
+pub fn lower(cx: &mut Cx, statements: &[std::borrow::Cow<'_, Statement>]) -> Hir {
     let mut hir = Hir::default();
-    let fields = Fields::new(cx, statements, TOP_LEVEL, "the top level", Span::default());
-    let _ = fields;
     for st in statements {
+        let k = st.keyword.name.as_str();
+        if !TOP_LEVEL.contains(&k) {
+            let mut d = Diagnostic::error(
+                codes::E0201,
+                st.keyword.span,
+                format!("unknown statement `{k}` at the top level"),
+            )
+            .with_label("not allowed here");
+            if let Some(h) = crate::suggest::help(k, TOP_LEVEL.iter().copied()) {
+                d = d.with_help(h);
+            }
+            cx.report(d);
+        }
+    }
+    for st in statements.iter().map(|s| &**s) {
         match st.keyword.name.as_str() {
             "project" => project(cx, st, &mut hir),
             "secret" => secret(cx, st, &mut hir),

@@ -70,6 +70,8 @@ pub fn unresolved<'a>(
 /// Resolved zones by key (`site.zone`) with their declaration spans.
 pub struct ZoneTable {
     pub zones: BTreeMap<String, (Zone, Span)>,
+    /// Zone keys by the network address of their subnet, for address lookups.
+    by_network: BTreeMap<IpAddr, Vec<String>>,
 }
 
 impl ZoneTable {
@@ -112,10 +114,25 @@ impl ZoneTable {
 
     /// The zone whose subnet contains `addr`.
     pub fn containing(&self, addr: IpAddr) -> Option<&Zone> {
-        self.zones
-            .values()
-            .map(|(z, _)| z)
+        // Zones of a valid model do not overlap, so the containing zone is the one with the
+        // greatest network address not above `addr`; overlapping (invalid) zones are all tried.
+        self.by_network
+            .range(..=addr)
+            .rev()
+            .take(8)
+            .flat_map(|(_, keys)| keys.iter())
+            .filter_map(|k| self.zones.get(k).map(|(z, _)| z))
             .find(|z| z.subnet.contains(&addr))
+    }
+
+    fn index(&mut self) {
+        self.by_network.clear();
+        for (key, (z, _)) in &self.zones {
+            self.by_network
+                .entry(z.subnet.network())
+                .or_default()
+                .push(key.clone());
+        }
     }
 }
 
@@ -289,6 +306,7 @@ fn project(cx: &mut Cx, hir: &Hir) -> Option<Project> {
 fn sites(cx: &mut Cx, hir: &Hir) -> (Vec<Site>, ZoneTable) {
     let mut table = ZoneTable {
         zones: BTreeMap::new(),
+        by_network: BTreeMap::new(),
     };
     let mut sites = Vec::new();
     let mut ids: BTreeMap<u32, Span> = BTreeMap::new();
@@ -337,6 +355,7 @@ fn sites(cx: &mut Cx, hir: &Hir) -> (Vec<Site>, ZoneTable) {
             origin: cx.origin(s.span),
         });
     }
+    table.index();
     crate::address::check_zones(cx, hir, &table);
     (sites, table)
 }
@@ -389,9 +408,14 @@ fn hosts(cx: &mut Cx, hir: &Hir, names: &Names, zones: &ZoneTable) -> Vec<Host> 
             origin: cx.origin(h.span),
         });
     }
+    let index: BTreeMap<String, usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.name.clone(), i))
+        .collect();
     for s in &hir.services {
         for n in &s.on {
-            if let Some(h) = out.iter_mut().find(|h| h.name == n.v) {
+            if let Some(h) = index.get(&n.v).and_then(|&i| out.get_mut(i)) {
                 if !h.services.contains(&s.name.v) {
                     h.services.push(s.name.v.clone());
                     h.services.sort();

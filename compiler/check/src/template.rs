@@ -10,6 +10,7 @@
 use crate::schema::Cx;
 use infrac_diag::{Diagnostic, Span, codes};
 use infrac_syntax::ast::{Block, Statement, Value, ValueKind};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A template definition.
@@ -20,7 +21,7 @@ struct Template<'f> {
 
 /// Expands every template instance in `statements` (top-level statements of all files) and
 /// drops template definitions.
-pub fn expand_all(cx: &mut Cx, statements: &[&Statement]) -> Vec<Statement> {
+pub fn expand_all<'f>(cx: &mut Cx, statements: &[&'f Statement]) -> Vec<Cow<'f, Statement>> {
     let mut templates: BTreeMap<String, Template> = BTreeMap::new();
     for st in statements.iter().filter(|s| s.keyword.name == "template") {
         let Some(args) = cx.args(st, 2, 2, "template KIND NAME { … }") else {
@@ -59,7 +60,7 @@ pub fn expand_all(cx: &mut Cx, statements: &[&Statement]) -> Vec<Statement> {
     statements
         .iter()
         .filter(|s| s.keyword.name != "template")
-        .map(|s| ex.statement(cx, s))
+        .map(|s| ex.top(cx, s))
         .collect()
 }
 
@@ -69,6 +70,15 @@ struct Expander<'t, 'f> {
 }
 
 impl Expander<'_, '_> {
+    /// A top-level statement: borrowed unchanged unless it holds a template instance.
+    fn top<'f>(&mut self, cx: &mut Cx, st: &'f Statement) -> Cow<'f, Statement> {
+        if has_instance(st) {
+            Cow::Owned(self.statement(cx, st))
+        } else {
+            Cow::Borrowed(st)
+        }
+    }
+
     fn statement(&mut self, cx: &mut Cx, st: &Statement) -> Statement {
         if let Some(instance) = self.instance(cx, st) {
             return instance;
@@ -206,6 +216,16 @@ impl Expander<'_, '_> {
             blank_line_before: st.blank_line_before,
         })
     }
+}
+
+/// Whether `st` or a statement inside it is `KIND NAME from TEMPLATE`.
+fn has_instance(st: &Statement) -> bool {
+    let is_instance = matches!(st.args.as_slice(), [_, v, _] if matches!(&v.kind, ValueKind::Name(s) if s.len() == 1 && s[0] == "from"));
+    is_instance
+        || st
+            .block
+            .as_ref()
+            .is_some_and(|b| b.statements.iter().any(has_instance))
 }
 
 /// The text a value substitutes as, for `${var}`.
