@@ -20,7 +20,16 @@ pub fn classify_word(text: &str) -> Result<ValueKind, String> {
     let Some(&first) = text.as_bytes().first() else {
         return Err("empty value".to_string());
     };
-    if text.contains("${") {
+    let bytes = text.as_bytes();
+    // Fast path for the most common word: a one-segment name.
+    if is_ident(bytes) {
+        return Ok(match text {
+            "true" => ValueKind::Bool(true),
+            "false" => ValueKind::Bool(false),
+            _ => ValueKind::Name(vec![text.to_string()]),
+        });
+    }
+    if bytes.contains(&b'$') && text.contains("${") {
         return Ok(ValueKind::Template(text.to_string()));
     }
     match text {
@@ -28,7 +37,7 @@ pub fn classify_word(text: &str) -> Result<ValueKind, String> {
         "false" => return Ok(ValueKind::Bool(false)),
         _ => {}
     }
-    if text.contains(':') {
+    if bytes.contains(&b':') {
         return ipv6(text);
     }
     if first.is_ascii_digit() {
@@ -76,10 +85,31 @@ fn protocol(s: &str) -> Option<Protocol> {
 
 /// `paris`, `paris.apps`, `*.db`: segments `[A-Za-z_][A-Za-z0-9_-]*` or `*`, joined by `.`.
 fn name(text: &str) -> Option<Vec<String>> {
-    let ok = text
-        .split('.')
-        .all(|seg| seg == "*" || is_ident(seg.as_bytes()));
-    ok.then(|| text.split('.').map(str::to_string).collect())
+    let b = text.as_bytes();
+    let mut segments = 1;
+    let mut start = 0;
+    for i in 0..=b.len() {
+        if i == b.len() || b[i] == b'.' {
+            let seg = &b[start..i];
+            if seg != b"*" && !is_ident(seg) {
+                return None;
+            }
+            if i < b.len() {
+                segments += 1;
+            }
+            start = i + 1;
+        }
+    }
+    let mut out = Vec::with_capacity(segments);
+    let mut start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'.' {
+            out.push(text[start..i].to_string());
+            start = i + 1;
+        }
+    }
+    out.push(text[start..].to_string());
+    Some(out)
 }
 
 fn digits(i: &str) -> IResult<&str, &str> {
@@ -215,7 +245,7 @@ fn date(text: &str) -> Result<ValueKind, String> {
     let year: u16 = text[..4].parse().map_err(|_| invalid())?;
     let month: u8 = text[5..7].parse().map_err(|_| invalid())?;
     let day: u8 = text[8..].parse().map_err(|_| invalid())?;
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

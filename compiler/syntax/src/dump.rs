@@ -6,7 +6,8 @@ use std::fmt::Write;
 /// Renders `file` one statement per line, with each value's kind (`int:42`, `name:paris.apps`,
 /// `prefix:10.0.0.0/24`…).
 ///
-/// With `trivia`, spans (`@start..end`), comments and blank-line markers are included; without,
+/// With `trivia`, spans (`@start..end`), comments, blank-line and one-line-block markers are
+/// included; without,
 /// the rendering shows only the meaning of the file, so two files that differ only in layout
 /// and comments render the same.
 pub fn dump(file: &File, trivia: bool) -> String {
@@ -76,10 +77,9 @@ impl Dumper {
     }
 
     fn block(&mut self, b: &Block, level: usize) {
+        self.out.push_str(" {");
         if self.trivia && b.single_line {
-            self.out.push_str(" {1");
-        } else {
-            self.out.push_str(" {");
+            self.out.push_str(" (one line)");
         }
         if b.statements.is_empty() && (b.trailing_comments.is_empty() || !self.trivia) {
             self.out.push('}');

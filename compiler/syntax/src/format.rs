@@ -272,9 +272,9 @@ impl<'a> Formatter<'a> {
                 let mut rest = text;
                 while let Some(i) = rest.find(['#', '/', '\n']) {
                     let tail = &rest[i..];
-                    if tail.starts_with('\n') {
+                    if let Some(after) = tail.strip_prefix('\n') {
                         same_line = false;
-                        rest = &tail[1..];
+                        rest = after;
                     } else if tail.starts_with('#') || tail.starts_with("//") {
                         let len = tail.find('\n').unwrap_or(tail.len());
                         found.push(GapComment {

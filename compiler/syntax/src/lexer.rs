@@ -8,8 +8,8 @@
 //! Word boundaries: a word is a run of `[A-Za-z0-9_.:/*%-]` and `${…}` interpolations; it stops
 //! before `->` (so `a->b` is three tokens) and before `//` (a comment).
 
-use nom::bytes::complete::{tag, take_till, take_while};
-use nom::{IResult, Parser};
+use nom::Parser;
+use nom::bytes::complete::{tag, take_till};
 use nom_locate::LocatedSpan;
 
 /// The lexer's input: source text with its offset and line.
@@ -57,15 +57,46 @@ pub(crate) struct Token {
 }
 
 /// Produces tokens on demand.
+///
+/// No token but a newline spans a line end, so the located input is advanced once per line
+/// (nom_locate counts the line there), and tokens within the line are found from a byte cursor.
 #[derive(Clone)]
 pub(crate) struct Lexer<'a> {
-    rest: Input<'a>,
+    /// The input from the start of the current line.
+    line: Input<'a>,
+    /// Byte position of the cursor within `line`.
+    col: usize,
 }
+
+/// Byte classes: plain word bytes, word bytes that need a look at the next byte (`-` may start
+/// `->`, `/` may start `//`), and `$` (which may start `${`).
+const PLAIN: u8 = 1;
+const CHECK_NEXT: u8 = 2;
+const DOLLAR: u8 = 3;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'*' | b'%') {
+            PLAIN
+        } else if c == b'-' || c == b'/' {
+            CHECK_NEXT
+        } else if c == b'$' {
+            DOLLAR
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
 
 /// Bytes that may appear in a word (besides `${…}`).
 #[inline]
 pub(crate) fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'/' | b'*' | b'%' | b'-')
+    matches!(CLASS[b as usize], PLAIN | CHECK_NEXT)
 }
 
 /// Bytes of an identifier after the first: `[A-Za-z0-9_-]`.
@@ -103,10 +134,17 @@ fn word_len(b: &[u8]) -> (usize, Option<(u32, u32)>) {
     let n = b.len();
     let mut i = 0;
     let mut bad = None;
-    while i < n {
+    loop {
+        while i < n && CLASS[b[i] as usize] == PLAIN {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
         match b[i] {
             b'-' if b.get(i + 1) == Some(&b'>') => break,
             b'/' if b.get(i + 1) == Some(&b'/') => break,
+            b'-' | b'/' => i += 1,
             b'$' if b.get(i + 1) == Some(&b'{') => {
                 // `${name}`: scan identifier bytes (and blanks, for a helpful error) to `}`.
                 let mut j = i + 2;
@@ -129,7 +167,6 @@ fn word_len(b: &[u8]) -> (usize, Option<(u32, u32)>) {
                     i = k;
                 }
             }
-            c if is_word_byte(c) => i += 1,
             _ => break,
         }
     }
@@ -165,14 +202,6 @@ fn unexpected_len(s: &str) -> usize {
     end
 }
 
-fn blanks(i: Input<'_>) -> IResult<Input<'_>, Input<'_>> {
-    take_while(|c| c == ' ' || c == '\t' || c == '\r').parse(i)
-}
-
-fn comment(i: Input<'_>) -> IResult<Input<'_>, Input<'_>> {
-    take_till(|c| c == '\n').parse(i)
-}
-
 /// Splits `len` bytes off the front of `i` (at least one character, always on a character
 /// boundary, so a miscounted length can never make the lexer stall or panic).
 fn split(i: Input<'_>, len: usize) -> (Input<'_>, Input<'_>) {
@@ -196,36 +225,50 @@ impl<'a> Lexer<'a> {
                 Ok((r, _)) => r,
                 Err(_) => rest,
             };
-        Lexer { rest }
+        Lexer { line: rest, col: 0 }
     }
 
     /// The next token; [`TokenKind::Eof`] forever at the end.
     pub(crate) fn next_token(&mut self) -> Token {
-        if let Ok((r, _)) = blanks(self.rest) {
-            self.rest = r;
+        let text = *self.line.fragment();
+        let all = text.as_bytes();
+        let mut pos = self.col.min(all.len());
+        // Blanks before the token.
+        while pos < all.len() && matches!(all[pos], b' ' | b'\t' | b'\r') {
+            pos += 1;
         }
-        let input = self.rest;
-        let start = input.location_offset();
-        let line = input.location_line();
-        let bytes = input.fragment().as_bytes();
+        let base = self.line.location_offset();
+        let line = self.line.location_line();
+        let bytes = &all[pos..];
         let Some(&first) = bytes.first() else {
+            self.col = pos;
             return Token {
                 kind: TokenKind::Eof,
-                start,
-                end: start,
+                start: base + pos,
+                end: base + pos,
                 line,
             };
         };
         let (len, kind) = match first {
-            b'\n' => (1, TokenKind::Newline),
+            b'\n' => {
+                // Move the located input to the next line.
+                self.line = split(self.line, pos + 1).0;
+                self.col = 0;
+                return Token {
+                    kind: TokenKind::Newline,
+                    start: base + pos,
+                    end: base + pos + 1,
+                    line,
+                };
+            }
             b';' => (1, TokenKind::Semi),
             b'{' => (1, TokenKind::LBrace),
             b'}' => (1, TokenKind::RBrace),
             b'[' => (1, TokenKind::LBracket),
             b']' => (1, TokenKind::RBracket),
             b',' => (1, TokenKind::Comma),
-            b'#' => (comment_len(input), TokenKind::Comment),
-            b'/' if bytes.get(1) == Some(&b'/') => (comment_len(input), TokenKind::Comment),
+            b'#' => (comment_len(&text[pos..]), TokenKind::Comment),
+            b'/' if bytes.get(1) == Some(&b'/') => (comment_len(&text[pos..]), TokenKind::Comment),
             b'-' if bytes.get(1) == Some(&b'>') => (2, TokenKind::Arrow),
             b'"' => {
                 let (len, terminated) = string_len(bytes);
@@ -239,23 +282,28 @@ impl<'a> Lexer<'a> {
                 let (len, bad_template) = word_len(bytes);
                 (len, TokenKind::Word { bad_template })
             }
-            _ => (unexpected_len(input.fragment()), TokenKind::Unexpected),
+            _ => (unexpected_len(&text[pos..]), TokenKind::Unexpected),
         };
-        let (rest, _) = split(input, len);
-        self.rest = rest;
+        // At least one character, ending on a character boundary.
+        let mut end = (pos + len.max(1)).min(all.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        self.col = end;
         Token {
             kind,
-            start,
-            end: rest.location_offset(),
+            start: base + pos,
+            end: base + end,
             line,
         }
     }
 }
 
-fn comment_len(input: Input<'_>) -> usize {
-    match comment(input) {
-        Ok((_, c)) => c.fragment().len(),
-        Err(_) => input.fragment().len(),
+/// Length of the comment at the start of `s`, up to the end of the line.
+fn comment_len(s: &str) -> usize {
+    match take_till::<_, _, nom::error::Error<&str>>(|c| c == '\n').parse(s) {
+        Ok((_, c)) => c.len(),
+        Err(_) => s.len(),
     }
 }
 

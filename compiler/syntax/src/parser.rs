@@ -24,6 +24,8 @@ pub fn parse(file: FileId, src: &str) -> (File, Vec<Diagnostic>) {
         diags: Vec::new(),
         depth: 0,
         last_line: 0,
+        stmt_stack: Vec::new(),
+        arg_stack: Vec::new(),
     };
     let (statements, trailing_comments, _) = p.sequence(None);
     let mut diags = p.diags;
@@ -47,6 +49,11 @@ struct Parser<'a> {
     depth: usize,
     /// Line of the last token consumed.
     last_line: u32,
+    /// Statements of the blocks being read, innermost last: each block's statements are moved
+    /// into a vector of exactly the right size when it ends (no reallocation chains).
+    stmt_stack: Vec<Statement>,
+    /// Likewise for the values of statements and lists being read.
+    arg_stack: Vec<Value>,
 }
 
 /// A short description of a token for messages.
@@ -81,6 +88,14 @@ fn shorten(s: &str) -> String {
 }
 
 impl<'a> Parser<'a> {
+    fn take_statements(&mut self, base: usize) -> Vec<Statement> {
+        self.stmt_stack.drain(base..).collect()
+    }
+
+    fn take_values(&mut self, base: usize) -> Vec<Value> {
+        self.arg_stack.drain(base..).collect()
+    }
+
     fn peek(&mut self) -> Token {
         match self.peeked {
             Some(t) => t,
@@ -99,8 +114,13 @@ impl<'a> Parser<'a> {
         t
     }
 
+    #[inline]
     fn span(&self, start: usize, end: usize) -> Span {
-        Span::new(self.file, start, end)
+        Span {
+            file: self.file,
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
     }
 
     fn text(&self, t: Token) -> &'a str {
@@ -157,7 +177,7 @@ impl<'a> Parser<'a> {
     /// Parses statements up to the `}` matching `open` (or the end of the file when `open` is
     /// `None`). Returns the statements, the comments after the last one, and the closing brace.
     fn sequence(&mut self, open: Option<Token>) -> (Vec<Statement>, Vec<Comment>, Option<Token>) {
-        let mut stmts: Vec<Statement> = Vec::new();
+        let base = self.stmt_stack.len();
         let mut pending: Vec<Comment> = Vec::new();
         // Whether a blank line came before the first pending comment.
         let mut pending_blank = false;
@@ -185,7 +205,11 @@ impl<'a> Parser<'a> {
                 TokenKind::Comment => {
                     self.bump();
                     let c = self.comment(t);
-                    match stmts.last_mut() {
+                    let last = match self.stmt_stack.len() > base {
+                        true => self.stmt_stack.last_mut(),
+                        false => None,
+                    };
+                    match last {
                         Some(last)
                             if trailing_line == Some(t.line) && last.trailing_comment.is_none() =>
                         {
@@ -205,7 +229,7 @@ impl<'a> Parser<'a> {
                 TokenKind::RBrace => {
                     self.bump();
                     if open.is_some() {
-                        return (stmts, pending, Some(t));
+                        return (self.take_statements(base), pending, Some(t));
                     }
                     self.error(
                         codes::E0105,
@@ -223,17 +247,17 @@ impl<'a> Parser<'a> {
                         d.label = Some("this `{` is never closed".into());
                         d.help = Some("add the missing `}`".into());
                     }
-                    return (stmts, pending, None);
+                    return (self.take_statements(base), pending, None);
                 }
                 TokenKind::Word { .. } if is_ident(self.text(t).as_bytes()) => {
-                    let blank_line_before = !stmts.is_empty()
+                    let blank_line_before = self.stmt_stack.len() > base
                         && if pending.is_empty() {
                             blank
                         } else {
                             pending_blank
                         };
                     let stmt = self.statement(t, std::mem::take(&mut pending), blank_line_before);
-                    stmts.push(stmt);
+                    self.stmt_stack.push(stmt);
                     trailing_line = Some(self.last_line);
                     newlines = 0;
                     blank = false;
@@ -271,8 +295,14 @@ impl<'a> Parser<'a> {
                     } else {
                         "a statement starts with a keyword such as `zone` or `host`".into()
                     });
-                    // Read the rest of the statement (keeping braces balanced) and drop it.
-                    self.statement_rest(t.start);
+                    // Read the rest of the statement (keeping braces balanced) and drop it; a
+                    // stray block is skipped unread, so nested stray blocks give one error.
+                    if t.kind == TokenKind::LBrace {
+                        self.bump();
+                        self.skip_block(t);
+                    } else {
+                        self.statement_rest(t.start);
+                    }
                     newlines = 0;
                     trailing_line = None;
                 }
@@ -302,7 +332,7 @@ impl<'a> Parser<'a> {
     /// The values and the optional block of a statement, up to its end (not consumed). `end` is
     /// where the statement ends so far; returns the new end.
     fn statement_rest(&mut self, mut end: usize) -> (Vec<Value>, Option<Block>, usize) {
-        let mut args = Vec::new();
+        let base = self.arg_stack.len();
         loop {
             let t = self.peek();
             match t.kind {
@@ -312,19 +342,20 @@ impl<'a> Parser<'a> {
                 | TokenKind::Arrow => {
                     let v = self.value();
                     end = v.span.end as usize;
-                    args.push(v);
+                    self.arg_stack.push(v);
                 }
                 TokenKind::LBrace => {
                     let b = self.block();
                     end = b.span.end as usize;
-                    return (args, Some(b), end);
+                    return (self.take_values(base), Some(b), end);
                 }
                 TokenKind::Unexpected => {
                     self.bump();
                     self.unexpected(t);
-                    args.push(Value {
+                    let span = self.span(t.start, t.end);
+                    self.arg_stack.push(Value {
                         kind: ValueKind::Error,
-                        span: self.span(t.start, t.end),
+                        span,
                     });
                     end = t.end;
                 }
@@ -336,7 +367,7 @@ impl<'a> Parser<'a> {
                 | TokenKind::Semi
                 | TokenKind::RBrace
                 | TokenKind::Eof
-                | TokenKind::Comment => return (args, None, end),
+                | TokenKind::Comment => return (self.take_values(base), None, end),
             }
         }
     }
@@ -541,7 +572,7 @@ impl<'a> Parser<'a> {
             };
         }
         self.depth += 1;
-        let mut items: Vec<Value> = Vec::new();
+        let base = self.arg_stack.len();
         let mut end = open.end;
         // Comma errors are reported only if the list turns out to be closed: in an unclosed
         // list they are noise.
@@ -552,10 +583,16 @@ impl<'a> Parser<'a> {
         // per line); in that style a line break without a comma means the `]` was forgotten.
         let mut inline = None;
         let mut closed = false;
+        // The lexer before the first newline after the last item: a forgotten `]` ends the
+        // list (and its statement) there.
+        let mut before_newline = None;
         loop {
             let t = self.peek();
             match t.kind {
                 TokenKind::Newline => {
+                    if !newline_since_item {
+                        before_newline = Some((self.lexer.clone(), t));
+                    }
                     self.bump();
                     newline_since_item = true;
                 }
@@ -579,7 +616,12 @@ impl<'a> Parser<'a> {
                 TokenKind::Word { .. } | TokenKind::Str { .. } | TokenKind::LBracket => {
                     let inline = *inline.get_or_insert(t.line == open.line);
                     if need_comma {
-                        if newline_since_item && inline {
+                        if newline_since_item
+                            && inline
+                            && let Some((lexer, newline)) = before_newline.take()
+                        {
+                            self.lexer = lexer;
+                            self.peeked = Some(newline);
                             break;
                         }
                         comma_errors.push(
@@ -593,7 +635,7 @@ impl<'a> Parser<'a> {
                     }
                     let v = self.value();
                     end = v.span.end as usize;
-                    items.push(v);
+                    self.arg_stack.push(v);
                     need_comma = true;
                     newline_since_item = false;
                 }
@@ -614,6 +656,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.depth -= 1;
+        let items = self.take_values(base);
         if closed {
             self.diags.append(&mut comma_errors);
         } else {

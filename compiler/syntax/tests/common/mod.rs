@@ -67,9 +67,9 @@ fn count_comments(file: &ast::File) -> usize {
             .map(|s| {
                 s.leading_comments.len()
                     + usize::from(s.trailing_comment.is_some())
-                    + s.block.as_ref().map_or(0, |b| {
-                        stmts(&b.statements) + b.trailing_comments.len()
-                    })
+                    + s.block
+                        .as_ref()
+                        .map_or(0, |b| stmts(&b.statements) + b.trailing_comments.len())
             })
             .sum()
     }
