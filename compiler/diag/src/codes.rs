@@ -168,3 +168,14 @@ mod tests {
         assert!(lookup("E9999").is_none());
     }
 }
+
+/// The reference page of every code, as Markdown (`docs/diagnostics.md`).
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# Diagnostic codes\n\nEvery diagnostic infrac reports has a stable code. `infrac explain CODE` prints the\nexplanation below. This page is generated from `compiler/diag/src/codes.rs`.\n",
+    );
+    for info in ALL {
+        out.push_str(&format!("\n## {}: {}\n\n{}\n", info.code, info.title, info.explanation));
+    }
+    out
+}
