@@ -108,7 +108,18 @@ pub fn check(
             hir.rules.iter().map(|r| r.input.clone()).collect();
         check_rule_names(&mut cx, &hir);
         let (flows, fd) = infrac_flows::compute_flows(&m, &rules);
-        cx.diags.extend(fd);
+        // An endpoint that matches nothing because an earlier error removed what it names is a
+        // cascade of that error, not a mistake of its own.
+        let earlier_errors = cx.diags.iter().any(Diagnostic::is_error);
+        // Likewise a reference to something declared but dropped for its own errors.
+        let declared = declared_names(&hir);
+        let cascade = |d: &Diagnostic| {
+            earlier_errors
+                && (d.code == codes::E0605
+                    || (d.code == codes::E0302
+                        && span_text(sources, d.span).is_some_and(|t| declared.contains(t))))
+        };
+        cx.diags.extend(fd.into_iter().filter(|d| !cascade(d)));
         m.flows = flows;
         let assertions: Vec<infrac_flows::AssertionInput> = hir
             .policies
@@ -127,6 +138,26 @@ pub fn check(
         diagnostics,
         spans,
     }
+}
+
+/// Names of every declared host, service, load balancer, database and site.
+fn declared_names(hir: &hir::Hir) -> std::collections::BTreeSet<&str> {
+    let hosts = hir.hosts.iter().map(|h| h.name.v.as_str());
+    let services = hir.services.iter().map(|s| s.name.v.as_str());
+    let lbs = hir.lbs.iter().map(|l| l.name.v.as_str());
+    let dbs = hir.dbs.iter().map(|d| d.name.v.as_str());
+    let sites = hir.sites.iter().map(|s| s.name.v.as_str());
+    hosts
+        .chain(services)
+        .chain(lbs)
+        .chain(dbs)
+        .chain(sites)
+        .collect()
+}
+
+/// The source text a span covers.
+fn span_text(sources: &SourceMap, span: Span) -> Option<&str> {
+    sources.get(span.file)?.text.get(span.range())
 }
 
 fn index_spans(hir: &hir::Hir, idx: &mut SpanIndex) {

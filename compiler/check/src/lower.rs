@@ -733,7 +733,7 @@ fn host(cx: &mut Cx, st: &Statement, site: Option<&Name>, hir: &mut Hir) {
             addresses.push((z, ip, iface));
         }
     }
-    if addresses.is_empty() {
+    if f.all("address").is_empty() {
         cx.report(
             Diagnostic::error(
                 codes::E0203,

@@ -72,6 +72,9 @@ pub struct ZoneTable {
     pub zones: BTreeMap<String, (Zone, Span)>,
     /// Zone keys by the network address of their subnet, for address lookups.
     by_network: BTreeMap<IpAddr, Vec<String>>,
+    /// Zones that were declared but are invalid (already reported): references to them are
+    /// not reported again.
+    invalid: BTreeSet<String>,
 }
 
 impl ZoneTable {
@@ -84,6 +87,9 @@ impl ZoneTable {
         };
         if let Some((z, _)) = self.zones.get(&key) {
             return Some(z);
+        }
+        if self.invalid.contains(&key) {
+            return None;
         }
         let written = r.v.join(".");
         let in_site: Vec<&str> = self
@@ -307,6 +313,7 @@ fn sites(cx: &mut Cx, hir: &Hir) -> (Vec<Site>, ZoneTable) {
     let mut table = ZoneTable {
         zones: BTreeMap::new(),
         by_network: BTreeMap::new(),
+        invalid: BTreeSet::new(),
     };
     let mut sites = Vec::new();
     let mut ids: BTreeMap<u32, Span> = BTreeMap::new();
@@ -344,6 +351,8 @@ fn sites(cx: &mut Cx, hir: &Hir) -> (Vec<Site>, ZoneTable) {
             if let Some(zone) = crate::address::zone(cx, &s.name.v, z) {
                 table.zones.insert(zone.key.clone(), (zone.clone(), z.span));
                 zones.push(zone);
+            } else {
+                table.invalid.insert(format!("{}.{}", s.name.v, z.name.v));
             }
         }
         zones.sort_by(|a, b| (a.vlan, &a.name).cmp(&(b.vlan, &b.name)));
