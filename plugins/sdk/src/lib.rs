@@ -1,0 +1,297 @@
+//! The Rust SDK for infrac backend plugins.
+//!
+//! A backend is a type implementing [`Backend`]: plain functions from the typed [`Model`] to
+//! files, so its unit and snapshot tests run natively. [`export_backend!`] turns it into a
+//! WebAssembly component implementing `plugins/wit/backend.wit`:
+//!
+//! ```ignore
+//! use infrac_sdk::{Backend, Diagnostic, File, Model, Target};
+//!
+//! pub struct Hosts;
+//!
+//! impl Backend for Hosts {
+//!     const NAME: &'static str = "hosts";
+//!     const VERSION: &'static str = "0.1.0";
+//!     const TARGETS: &'static [&'static str] = &["hosts"];
+//!
+//!     fn compile(model: &Model, _target: &Target) -> Result<Vec<File>, Vec<Diagnostic>> {
+//!         let text: String = model.hosts.iter().map(|h| format!("{}\n", h.name)).collect();
+//!         Ok(vec![File::text("hosts.txt", text)])
+//!     }
+//! }
+//!
+//! infrac_sdk::export_backend!(Hosts);
+//! ```
+
+pub mod text;
+pub mod xml;
+pub mod yaml;
+
+pub use infrac_model::*;
+pub use text::TextWriter;
+pub use xml::XmlWriter;
+
+/// The WIT bindings (generated from `plugins/wit/backend.wit`); used by [`export_backend!`].
+#[doc(hidden)]
+pub mod bindings {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "backend",
+        pub_export_macro: true,
+        export_macro_name: "__export_backend_world",
+        default_bindings_module: "infrac_sdk::bindings",
+    });
+}
+
+/// What to render: the target, the unit (a device, host… or `""` for the whole model) and
+/// options from the project or command line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Target {
+    /// One of [`Backend::TARGETS`].
+    pub name: String,
+    /// One of the names [`Backend::units`] returned.
+    pub unit: String,
+    /// Options, sorted by key.
+    pub options: Vec<(String, String)>,
+}
+
+impl Target {
+    /// A target for the whole model.
+    pub fn whole(name: &str) -> Target {
+        Target {
+            name: name.to_string(),
+            unit: String::new(),
+            options: Vec::new(),
+        }
+    }
+
+    /// A target for one unit.
+    pub fn unit(name: &str, unit: &str) -> Target {
+        Target {
+            name: name.to_string(),
+            unit: unit.to_string(),
+            options: Vec::new(),
+        }
+    }
+
+    /// The value of option `key`.
+    pub fn option(&self, key: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One output file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    /// Relative path with `/` separators, e.g. `paris/fw1/config.xml`.
+    pub path: String,
+    /// Contents; secret placeholders are written as they are in the model.
+    pub contents: Vec<u8>,
+}
+
+impl File {
+    /// A text file.
+    pub fn text(path: impl Into<String>, text: impl Into<String>) -> File {
+        File {
+            path: path.into(),
+            contents: text.into().into_bytes(),
+        }
+    }
+}
+
+/// How serious a plugin diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// Cannot render exactly: the build fails.
+    Error,
+    /// Rendered, but worth a look.
+    Warning,
+    /// Information.
+    Note,
+}
+
+/// A message about the model, located by a JSON pointer into the IR (`/hosts/3`), which the
+/// host maps back to the source line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Severity.
+    pub severity: Severity,
+    /// Stable code, e.g. `HAPROXY001`.
+    pub code: String,
+    /// What is wrong.
+    pub message: String,
+    /// JSON pointer into the IR; `""` for the whole model.
+    pub ir_path: String,
+}
+
+impl Diagnostic {
+    /// An error at `ir_path`.
+    pub fn error(code: &str, ir_path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code: code.to_string(),
+            message: message.into(),
+            ir_path: ir_path.into(),
+        }
+    }
+
+    /// A warning at `ir_path`.
+    pub fn warning(
+        code: &str,
+        ir_path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, ir_path, message)
+        }
+    }
+}
+
+/// A backend: what it renders, its units of work, and how it renders one.
+pub trait Backend {
+    /// Short, stable name (`[a-z0-9-]`).
+    const NAME: &'static str;
+    /// The plugin's version (semver).
+    const VERSION: &'static str;
+    /// Targets it renders.
+    const TARGETS: &'static [&'static str];
+
+    /// The units of `target` in `model` (device names, host names…), each compiled separately
+    /// and in parallel. The default is one unit, `""`: the whole model.
+    fn units(model: &Model, target: &str) -> Vec<String> {
+        let _ = (model, target);
+        vec![String::new()]
+    }
+
+    /// Renders one unit. Return errors when the model cannot be rendered exactly.
+    fn compile(model: &Model, target: &Target) -> Result<Vec<File>, Vec<Diagnostic>>;
+}
+
+/// Parses the IR the host sends, checking its version.
+pub fn read_model(ir: &str) -> Result<Model, Vec<Diagnostic>> {
+    let model = Model::from_json(ir).map_err(|e| {
+        vec![Diagnostic::error(
+            "SDK001",
+            "",
+            format!("the IR does not parse as IR {IR_VERSION}: {e}"),
+        )]
+    })?;
+    let major = |v: &str| {
+        v.rsplit_once('.')
+            .map(|(m, _)| m.to_string())
+            .unwrap_or_default()
+    };
+    if major(&model.ir_version) != major(IR_VERSION) {
+        return Err(vec![Diagnostic::error(
+            "SDK002",
+            "/ir_version",
+            format!("IR {} is not {IR_VERSION}", model.ir_version),
+        )]);
+    }
+    Ok(model)
+}
+
+/// Glue between the WIT exports and a [`Backend`]; used by [`export_backend!`].
+#[doc(hidden)]
+pub mod glue {
+    use super::*;
+    use bindings::infrac::backend::types as wit;
+
+    fn diag(d: Diagnostic) -> wit::Diagnostic {
+        wit::Diagnostic {
+            severity: match d.severity {
+                Severity::Error => wit::Severity::Error,
+                Severity::Warning => wit::Severity::Warning,
+                Severity::Note => wit::Severity::Note,
+            },
+            code: d.code,
+            message: d.message,
+            ir_path: d.ir_path,
+        }
+    }
+
+    fn diags(ds: Vec<Diagnostic>) -> Vec<wit::Diagnostic> {
+        ds.into_iter().map(diag).collect()
+    }
+
+    /// `info()` of backend `B`.
+    pub fn info<B: Backend>() -> wit::PluginInfo {
+        wit::PluginInfo {
+            name: B::NAME.to_string(),
+            version: B::VERSION.to_string(),
+            targets: B::TARGETS.iter().map(|t| t.to_string()).collect(),
+            ir_versions: vec![IR_VERSION.to_string()],
+        }
+    }
+
+    /// `units(ir, target)` of backend `B`.
+    pub fn units<B: Backend>(ir: &str, target: &str) -> Result<Vec<String>, Vec<wit::Diagnostic>> {
+        let model = read_model(ir).map_err(diags)?;
+        Ok(B::units(&model, target))
+    }
+
+    /// `compile(ir, options)` of backend `B`.
+    pub fn compile<B: Backend>(
+        ir: &str,
+        options: wit::CompileOptions,
+    ) -> Result<wit::CompileOutput, Vec<wit::Diagnostic>> {
+        let model = read_model(ir).map_err(diags)?;
+        let target = Target {
+            name: options.target,
+            unit: options.unit,
+            options: options
+                .options
+                .into_iter()
+                .map(|o| (o.key, o.value))
+                .collect(),
+        };
+        let files = B::compile(&model, &target).map_err(diags)?;
+        Ok(wit::CompileOutput {
+            files: files
+                .into_iter()
+                .map(|f| wit::File {
+                    path: f.path,
+                    contents: f.contents,
+                })
+                .collect(),
+            diagnostics: Vec::new(),
+        })
+    }
+}
+
+/// Exports a [`Backend`] as the plugin component's implementation of the WIT world. Compiles
+/// to nothing outside WebAssembly, so the crate's native tests are unaffected.
+#[macro_export]
+macro_rules! export_backend {
+    ($backend:ty) => {
+        #[cfg(target_arch = "wasm32")]
+        const _: () = {
+            struct InfracBackendGlue;
+            impl $crate::bindings::Guest for InfracBackendGlue {
+                fn info() -> $crate::bindings::infrac::backend::types::PluginInfo {
+                    $crate::glue::info::<$backend>()
+                }
+                fn units(
+                    ir: String,
+                    target: String,
+                ) -> Result<Vec<String>, Vec<$crate::bindings::infrac::backend::types::Diagnostic>> {
+                    $crate::glue::units::<$backend>(&ir, &target)
+                }
+                fn compile(
+                    ir: String,
+                    options: $crate::bindings::infrac::backend::types::CompileOptions,
+                ) -> Result<
+                    $crate::bindings::infrac::backend::types::CompileOutput,
+                    Vec<$crate::bindings::infrac::backend::types::Diagnostic>,
+                > {
+                    $crate::glue::compile::<$backend>(&ir, options)
+                }
+            }
+            $crate::bindings::__export_backend_world!(InfracBackendGlue with_types_in $crate::bindings);
+        };
+    };
+}

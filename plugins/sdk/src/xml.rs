@@ -1,0 +1,114 @@
+//! A small XML writer: escaped text, attributes, nested elements, two-space indentation.
+
+/// Escapes `&`, `<`, `>`, `"` and `'` for text and attribute values, and drops characters XML
+/// 1.0 cannot carry.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Writes an XML document element by element.
+#[derive(Debug, Default)]
+pub struct XmlWriter {
+    out: String,
+    open: Vec<String>,
+}
+
+impl XmlWriter {
+    /// A document starting with the XML declaration.
+    pub fn new() -> XmlWriter {
+        XmlWriter {
+            out: "<?xml version=\"1.0\"?>\n".to_string(),
+            open: Vec::new(),
+        }
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.open.len() {
+            self.out.push_str("  ");
+        }
+    }
+
+    /// Opens `<name attr="v">`.
+    pub fn open(&mut self, name: &str, attrs: &[(&str, &str)]) -> &mut Self {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        for (k, v) in attrs {
+            self.out.push_str(&format!(" {k}=\"{}\"", escape(v)));
+        }
+        self.out.push_str(">\n");
+        self.open.push(name.to_string());
+        self
+    }
+
+    /// Closes the innermost open element.
+    pub fn close(&mut self) -> &mut Self {
+        if let Some(name) = self.open.pop() {
+            self.indent();
+            self.out.push_str(&format!("</{name}>\n"));
+        }
+        self
+    }
+
+    /// Writes `<name>text</name>` (or `<name/>` for empty text).
+    pub fn leaf(&mut self, name: &str, text: &str) -> &mut Self {
+        self.indent();
+        if text.is_empty() {
+            self.out.push_str(&format!("<{name}/>\n"));
+        } else {
+            self.out
+                .push_str(&format!("<{name}>{}</{name}>\n", escape(text)));
+        }
+        self
+    }
+
+    /// Writes `<name>` with the children `f` writes, then `</name>`.
+    pub fn element(&mut self, name: &str, f: impl FnOnce(&mut Self)) -> &mut Self {
+        self.open(name, &[]);
+        f(self);
+        self.close()
+    }
+
+    /// The document, every element closed.
+    pub fn finish(mut self) -> String {
+        while !self.open.is_empty() {
+            self.close();
+        }
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_nested_escaped_elements() {
+        let mut x = XmlWriter::new();
+        x.element("opnsense", |x| {
+            x.leaf("descr", "a < b & \"c\"").leaf("empty", "");
+        });
+        assert_eq!(
+            x.finish(),
+            "<?xml version=\"1.0\"?>\n<opnsense>\n  <descr>a &lt; b &amp; &quot;c&quot;</descr>\n  <empty/>\n</opnsense>\n"
+        );
+    }
+
+    #[test]
+    fn drops_characters_xml_cannot_carry() {
+        assert_eq!(escape("a\u{1}b"), "ab");
+    }
+}
