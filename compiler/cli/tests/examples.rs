@@ -35,8 +35,8 @@ fn infrac(args: &[&str]) -> (i32, String) {
         .env("NO_COLOR", "1")
         .output()
         .expect("infrac runs");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -63,7 +63,9 @@ fn every_example_checks_clean() {
         let clean = format!("{d}: valid (");
         if code != 0 || !out.contains(&clean) || !out.trim_end().ends_with("0 errors, 0 warnings)")
         {
-            failures.push(format!("{d}: exit {code}, expected 0 with no diagnostic:\n{out}"));
+            failures.push(format!(
+                "{d}: exit {code}, expected 0 with no diagnostic:\n{out}"
+            ));
         }
         if out.lines().count() != 1 {
             failures.push(format!("{d}: expected only the summary line:\n{out}"));

@@ -110,7 +110,9 @@ fn rename_strings(v: &mut serde_json::Value, renames: &std::collections::BTreeMa
             }
         }
         serde_json::Value::Object(map) => map.values_mut().for_each(|x| rename_strings(x, renames)),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|x| rename_strings(x, renames)),
+        serde_json::Value::Array(items) => {
+            items.iter_mut().for_each(|x| rename_strings(x, renames))
+        }
         _ => {}
     }
 }
@@ -138,7 +140,10 @@ fn formatting_is_idempotent() {
         };
         let once = infrac_syntax::format(&tree, &text);
         let Some(tree2) = parse(&file, &once) else {
-            failures.push(format!("{}: the formatted text has a syntax error", file.display()));
+            failures.push(format!(
+                "{}: the formatted text has a syntax error",
+                file.display()
+            ));
             continue;
         };
         let twice = infrac_syntax::format(&tree2, &once);
@@ -178,7 +183,10 @@ fn formatting_never_changes_the_model() {
         };
         compared += 1;
         match model(tmp.path(), file) {
-            None => failures.push(format!("{}: no longer checks clean once formatted", file.display())),
+            None => failures.push(format!(
+                "{}: no longer checks clean once formatted",
+                file.display()
+            )),
             Some(after) if after != before => failures.push(format!(
                 "{}: formatting changes the model\n{}",
                 file.display(),

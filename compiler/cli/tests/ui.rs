@@ -30,12 +30,7 @@ fn cases() -> Vec<String> {
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "infra"))
-            .map(|p| {
-                format!(
-                    "{area_name}/{}",
-                    p.file_name().unwrap().to_string_lossy()
-                )
-            })
+            .map(|p| format!("{area_name}/{}", p.file_name().unwrap().to_string_lossy()))
             .collect();
         files.sort();
         out.extend(files);
@@ -44,10 +39,13 @@ fn cases() -> Vec<String> {
 }
 
 /// One expected diagnostic: its code and, optionally, its line and column in the case file.
+/// A `~CODE` is a known follow-on diagnostic: tolerated, and required to still appear so that
+/// the case is updated when it goes away.
 #[derive(Debug)]
 struct Expect {
     code: String,
     at: Option<(usize, usize)>,
+    follow_on: bool,
 }
 
 impl Expect {
@@ -56,7 +54,7 @@ impl Expect {
     }
 }
 
-/// Reads the first line of a case: `# expect: CODE[@LINE:COL] …`.
+/// Reads the first line of a case: `# expect: CODE[@LINE:COL] … ~CODE …`.
 fn expectations(case: &str) -> Vec<Expect> {
     let text = std::fs::read_to_string(ui_dir().join(case)).unwrap();
     let first = text.lines().next().unwrap_or_default();
@@ -67,6 +65,10 @@ fn expectations(case: &str) -> Vec<Expect> {
         .split([' ', ','])
         .filter(|t| !t.is_empty())
         .map(|t| {
+            let (t, follow_on) = match t.strip_prefix('~') {
+                Some(rest) => (rest, true),
+                None => (t, false),
+            };
             let (code, at) = match t.split_once('@') {
                 Some((code, pos)) => {
                     let (l, c) = pos
@@ -83,10 +85,14 @@ fn expectations(case: &str) -> Vec<Expect> {
             Expect {
                 code: code.to_string(),
                 at,
+                follow_on,
             }
         })
         .collect();
-    assert!(!expects.is_empty(), "{case}: `# expect:` names no code");
+    assert!(
+        expects.iter().any(|e| !e.follow_on),
+        "{case}: `# expect:` names no code"
+    );
     expects
 }
 
@@ -106,15 +112,28 @@ fn run(case: &str, format: Option<&str>) -> (i32, String) {
         .env_remove("FORCE_COLOR")
         .output()
         .expect("infrac runs");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
 
-/// Checks one case: exit code, expected codes and positions, and the snapshot.
+/// Parses a diagnostic line of the short format: `file:line:col: severity[CODE]: message`.
+fn parse_short(line: &str) -> Option<(String, usize, usize, String)> {
+    let i = line.find(": error[").or_else(|| line.find(": warning["))?;
+    let mut head = line[..i].rsplitn(3, ':');
+    let col = head.next()?.parse().ok()?;
+    let ln = head.next()?.parse().ok()?;
+    let file = head.next()?.to_string();
+    let rest = &line[i..];
+    let code = &rest[rest.find('[')? + 1..rest.find(']')?];
+    Some((file, ln, col, code.to_string()))
+}
+
+/// Checks one case: exit code, expected diagnostics (exactly those, at their positions), and
+/// the snapshot.
 fn check_case(case: &str) -> Result<(), String> {
     let expects = expectations(case);
-    let want_exit = if expects.iter().all(Expect::is_warning) {
+    let want_exit = if expects.iter().all(|e| e.is_warning() || e.follow_on) {
         0
     } else {
         1
@@ -127,21 +146,44 @@ fn check_case(case: &str) -> Result<(), String> {
             "exit code {short_exit} (short) / {human_exit} (human), expected {want_exit}"
         ));
     }
-    for e in &expects {
+    // Every diagnostic of the short output, as (file, line, column, code).
+    let mut found: Vec<(String, usize, usize, String)> =
+        short.lines().filter_map(parse_short).collect();
+    for e in expects.iter().filter(|e| !e.follow_on) {
         let severity = if e.is_warning() { "warning" } else { "error" };
         let tag = format!("{severity}[{}]", e.code);
-        if !short.contains(&tag) {
-            problems.push(format!("no {tag} in the short output"));
-        }
         if !human.contains(&e.code) {
             problems.push(format!("no {} in the human output", e.code));
         }
-        if let Some((line, col)) = e.at {
-            let at = format!("{case}:{line}:{col}: {tag}");
-            if !short.lines().any(|l| l.starts_with(&at)) {
-                problems.push(format!("no `{at}` in the short output"));
+        let hit = found.iter().position(|(file, line, col, code)| {
+            *code == e.code
+                && e.at
+                    .is_none_or(|(l, c)| file == case && *line == l && *col == c)
+        });
+        match (hit, e.at) {
+            (Some(i), _) => {
+                found.remove(i);
             }
+            (None, Some((l, c))) => {
+                problems.push(format!("no `{case}:{l}:{c}: {tag}` in the short output"))
+            }
+            (None, None) => problems.push(format!("no {tag} in the short output")),
         }
+    }
+    for e in expects.iter().filter(|e| e.follow_on) {
+        let before = found.len();
+        found.retain(|(_, _, _, code)| *code != e.code);
+        if found.len() == before {
+            problems.push(format!(
+                "the follow-on diagnostic {} is gone: remove `~{}` from the first line and review the snapshot",
+                e.code, e.code
+            ));
+        }
+    }
+    for (file, line, col, code) in &found {
+        problems.push(format!(
+            "unexpected diagnostic {code} at {file}:{line}:{col} (list it in `# expect:`, or `~{code}` if it is a known follow-on)"
+        ));
     }
     if !problems.is_empty() {
         return Err(format!(
@@ -171,10 +213,7 @@ fn check_case(case: &str) -> Result<(), String> {
 fn ui_cases() {
     let cases = cases();
     assert!(!cases.is_empty(), "no UI case found under tests/ui");
-    let failures: Vec<String> = cases
-        .iter()
-        .filter_map(|c| check_case(c).err())
-        .collect();
+    let failures: Vec<String> = cases.iter().filter_map(|c| check_case(c).err()).collect();
     assert!(
         failures.is_empty(),
         "{} of {} UI cases failed:\n\n{}",
@@ -188,7 +227,7 @@ fn ui_cases() {
 fn every_code_has_a_ui_case() {
     let mut covered = std::collections::BTreeSet::new();
     for case in cases() {
-        for e in expectations(&case) {
+        for e in expectations(&case).into_iter().filter(|e| !e.follow_on) {
             covered.insert(e.code);
         }
     }
