@@ -24,14 +24,24 @@ fn main() {
             drop(black_box(parsed));
         }
         let mb = src.len() as f64 / 1e6;
+        let (file, _) = infrac_syntax::parse(FileId(0), &src);
         println!(
-            "{:.2} MB parsed in {best:?} (best of {rounds}): {:.1} MB/s",
+            "{:.2} MB ({} lines, {} statements) parsed in {best:?} (best of {rounds}): {:.1} MB/s",
             mb,
+            src.lines().count(),
+            count(&file.statements),
             mb / best.as_secs_f64()
         );
         return;
     }
     divan::main();
+}
+
+fn count(stmts: &[infrac_syntax::ast::Statement]) -> usize {
+    stmts
+        .iter()
+        .map(|s| 1 + s.block.as_ref().map_or(0, |b| count(&b.statements)))
+        .sum()
 }
 
 /// One site, like the protech template expanded for site `i`.
