@@ -4,7 +4,7 @@
 //!   never panics, whatever the input.
 //! - [`classify_word`] classifies a bare word into a literal kind (also used by the checker
 //!   after template substitution).
-//! - [`format`] prints a tree in canonical form (`infrac fmt`).
+//! - [`format()`] prints a tree in canonical form (`infrac fmt`).
 //! - [`dump`] renders a tree compactly, for snapshots and debugging.
 //!
 //! The grammar is generic: `statement := keyword value* block?`, ended by a newline, `;` or
