@@ -159,10 +159,33 @@ pub fn host_in_zone(cx: &mut Cx, zone: &Zone, ip: &Sp<IpAddr>, what: &str) -> bo
 
 /// Overlapping subnets (zones and link transits) and duplicate VLAN ids per site.
 pub fn check_zones(cx: &mut Cx, hir: &Hir, table: &ZoneTable) {
+    // Point at the subnet and VLAN values themselves, not the whole zone.
+    let value_spans: BTreeMap<String, (Span, Span)> = hir
+        .sites
+        .iter()
+        .flat_map(|s| {
+            s.zones.iter().filter_map(move |z| {
+                Some((
+                    format!("{}.{}", s.name.v, z.name.v),
+                    (z.subnet.as_ref()?.span, z.vlan.as_ref()?.span),
+                ))
+            })
+        })
+        .collect();
+    let subnet_span =
+        |key: &str, fallback: Span| value_spans.get(key).map(|v| v.0).unwrap_or(fallback);
+    let vlan_span =
+        |key: &str, fallback: Span| value_spans.get(key).map(|v| v.1).unwrap_or(fallback);
     let mut nets: Vec<(IpNet, String, Span)> = table
         .zones
         .values()
-        .map(|(z, span)| (z.subnet, format!("zone `{}`", z.key), *span))
+        .map(|(z, span)| {
+            (
+                z.subnet,
+                format!("zone `{}`", z.key),
+                subnet_span(&z.key, *span),
+            )
+        })
         .collect();
     for l in &hir.links {
         if let Some(t) = &l.transit {
@@ -170,7 +193,7 @@ pub fn check_zones(cx: &mut Cx, hir: &Hir, table: &ZoneTable) {
         }
     }
     // Sorted by first address, an overlap is always with an earlier, still-open prefix.
-    nets.sort_by(|a, b| (a.0.network(), a.0.prefix_len()).cmp(&(b.0.network(), b.0.prefix_len())));
+    nets.sort_by_key(|a| (a.0.network(), a.0.prefix_len()));
     let mut open: Vec<&(IpNet, String, Span)> = Vec::new();
     for n in &nets {
         open.retain(|o| {
@@ -196,28 +219,24 @@ pub fn check_zones(cx: &mut Cx, hir: &Hir, table: &ZoneTable) {
         }
         open.push(n);
     }
+    // In source order, so the second use is the one reported.
+    let mut zones: Vec<(&Zone, Span)> = table
+        .zones
+        .values()
+        .map(|(z, span)| (z, vlan_span(&z.key, *span)))
+        .collect();
+    zones.sort_by_key(|(_, span)| *span);
     let mut vlans: BTreeMap<(&str, u16), (&str, Span)> = BTreeMap::new();
-    for (z, span) in table.zones.values() {
-        if let Some((other, prev)) = vlans.insert((&z.site, z.vlan), (&z.name, *span)) {
-            let (a, b) = if prev < *span {
-                (prev, *span)
-            } else {
-                (*span, prev)
-            };
-            let _ = a;
+    for (z, span) in zones {
+        if let Some((other, prev)) = vlans.insert((&z.site, z.vlan), (&z.name, span)) {
             cx.report(
                 Diagnostic::error(
                     codes::E0402,
-                    b,
+                    span,
                     format!("VLAN {} is used twice in site `{}`", z.vlan, z.site),
                 )
-                .with_secondary(
-                    if b == *span { prev } else { *span },
-                    format!(
-                        "zone `{}` uses it",
-                        if b == *span { other } else { &z.name }
-                    ),
-                ),
+                .with_label(format!("zone `{}` uses VLAN {} too", z.name, z.vlan))
+                .with_secondary(prev, format!("zone `{other}` uses it")),
             );
         }
     }
@@ -270,7 +289,12 @@ pub fn check_duplicates(cx: &mut Cx, hir: &Hir, zones: &ZoneTable) {
             }
         }
         for i in &d.interfaces {
-            if let Some(a) = &i.address {
+            // A routing device's interface that holds its zone's gateway address *is* the
+            // gateway, not a second claim on it.
+            let is_gateway = |a: &Sp<IpNet>| {
+                d.kind != infrac_model::DeviceKind::Switch && gateways.contains(&a.v.addr())
+            };
+            if let Some(a) = i.address.as_ref().filter(|a| !is_gateway(a)) {
                 claims.push((
                     a.v.addr(),
                     Kind::Plain,
@@ -300,7 +324,7 @@ pub fn check_duplicates(cx: &mut Cx, hir: &Hir, zones: &ZoneTable) {
             ));
         }
     }
-    claims.sort_by(|a, b| (a.0, a.3).cmp(&(b.0, b.3)));
+    claims.sort_by_key(|a| (a.0, a.3));
     for pair in claims.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
         if a.0 != b.0 {

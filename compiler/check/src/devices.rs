@@ -128,10 +128,10 @@ fn device(
     };
     let mut own: BTreeMap<String, IpAddr> = BTreeMap::new();
     for (zr, ip) in &d.addresses {
-        if let Some(z) = zone_in_site(cx, zr) {
-            if address::host_in_zone(cx, &z, ip, &format!("the address of `{}`", d.name.v)) {
-                own.insert(z.key.clone(), ip.v);
-            }
+        if let Some(z) = zone_in_site(cx, zr)
+            && address::host_in_zone(cx, &z, ip, &format!("the address of `{}`", d.name.v))
+        {
+            own.insert(z.key.clone(), ip.v);
         }
     }
     let mut interfaces: Vec<Interface> = Vec::new();

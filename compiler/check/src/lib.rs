@@ -89,7 +89,12 @@ pub fn check(
     let mut cx = schema::Cx {
         sources,
         diags: Vec::new(),
+        rejected: Vec::new(),
+        dropped: Default::default(),
     };
+    for (_, f) in files {
+        cx.note_rejected(&f.statements);
+    }
     let top: Vec<&ast::Statement> = files
         .iter()
         .flat_map(|(_, f)| f.statements.iter())
@@ -112,7 +117,8 @@ pub fn check(
         // cascade of that error, not a mistake of its own.
         let earlier_errors = cx.diags.iter().any(Diagnostic::is_error);
         // Likewise a reference to something declared but dropped for its own errors.
-        let declared = declared_names(&hir);
+        let mut declared = declared_names(&hir);
+        declared.extend(cx.dropped.iter().map(String::as_str));
         let cascade = |d: &Diagnostic| {
             earlier_errors
                 && (d.code == codes::E0605
@@ -269,7 +275,8 @@ fn check_expiry(cx: &mut schema::Cx, hir: &hir::Hir, today: (u16, u8, u8)) {
                     e.span,
                     format!("rule `{}` expires on {text}", r.input.name),
                 )
-                .with_label("expires soon"),
+                .with_label("expires soon")
+                .with_help("renew it with a later `expires` date, or plan its removal"),
             );
         }
     }

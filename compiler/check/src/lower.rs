@@ -69,11 +69,28 @@ pub fn lower(cx: &mut Cx, statements: &[std::borrow::Cow<'_, Statement>]) -> Hir
             _ => {} // `import` is handled by the loader; unknown keywords reported above
         }
     }
+    unique_rule_names(&mut hir.rules);
     hir
 }
 
 /// The block-name argument of `kind NAME { … }`.
 fn block_name(cx: &mut Cx, st: &Statement, form: &str) -> Option<Name> {
+    if st.block.is_none() {
+        cx.report(
+            Diagnostic::error(
+                codes::E0207,
+                st.span,
+                format!("`{}` needs a `{{ … }}` block", st.keyword.name),
+            )
+            .with_help(format!("write it as `{form}`")),
+        );
+        return None;
+    }
+    name_arg(cx, st, form)
+}
+
+/// The name argument of `kind NAME`, block optional.
+fn name_arg(cx: &mut Cx, st: &Statement, form: &str) -> Option<Name> {
     let args = cx.args(st, 1, 1, form)?;
     let name = cx.name(&args[0])?;
     Some(Sp {
@@ -219,8 +236,7 @@ const SITE_KEYS: &[&str] = &[
 ];
 
 fn site(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
-    let Some(name) = block_name(cx, st, "site NAME { … }  or  site NAME from TEMPLATE { … }")
-    else {
+    let Some(name) = block_name(cx, st, "site NAME { … }") else {
         return;
     };
     let f = Fields::of(cx, st, SITE_KEYS, &format!("site `{}`", name.v));
@@ -727,13 +743,13 @@ fn host(cx: &mut Cx, st: &Statement, site: Option<&Name>, hir: &mut Hir) {
     };
     let mut addresses = Vec::new();
     for a in f.all("address") {
-        if let Some((z, ip)) = zone_address(cx, a, "address ZONE ADDRESS { interface eth0 }") {
+        if let Some((z, ip)) = zone_address(cx, a, "address ZONE ADDRESS") {
             let g = Fields::of(cx, a, &["interface"], "address");
             let iface = g.value(cx, "interface").and_then(|v| cx.port_name(v));
             addresses.push((z, ip, iface));
         }
     }
-    if f.all("address").is_empty() {
+    if f.all("address").is_empty() && !f.is_misspelled("address") {
         cx.report(
             Diagnostic::error(
                 codes::E0203,
@@ -1023,7 +1039,7 @@ fn loadbalancer(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
         });
     let mut backends = Vec::new();
     for b in f.all("backend") {
-        let Some(service) = block_name(cx, b, "backend SERVICE { … }") else {
+        let Some(service) = name_arg(cx, b, "backend SERVICE { … }") else {
             continue;
         };
         let g = Fields::of(
@@ -1470,16 +1486,9 @@ fn rule(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
     let given = f.value(cx, "name").and_then(|v| cx.name(v));
     let origin = cx.origin(st.span);
     let explicit_name = given.is_some();
-    let name = given.unwrap_or_else(|| {
-        let stem = origin
-            .file
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches(".infra")
-            .to_string();
-        format!("{stem}-{}", origin.line)
-    });
+    // Unnamed rules are named after what they connect (made unique in `lower`), never after
+    // their line, so reformatting a file does not rename its rules.
+    let name = given.unwrap_or_else(|| format!("{}-to-{}", slug(&from.text), slug(&to.text)));
     let expires = f.value(cx, "expires").and_then(|v| match v.kind {
         ValueKind::Date { year, month, day } => Some(Sp {
             v: (year, month, day),
@@ -1511,6 +1520,43 @@ fn rule(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
         owner: opt_string(cx, &f, "owner"),
         expires,
     });
+}
+
+/// A name-safe form of a rule endpoint: `*.mgmt` → `all-mgmt`, `10.0.0.0/8` → `10-0-0-0-8`.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.replace('*', "all").chars() {
+        let c = if c.is_ascii_alphanumeric() || c == '_' {
+            c.to_ascii_lowercase()
+        } else {
+            '-'
+        };
+        if !(c == '-' && (out.is_empty() || out.ends_with('-'))) {
+            out.push(c);
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Makes generated rule names unique in source order (`a-to-b`, `a-to-b-2`, …).
+fn unique_rule_names(rules: &mut [RuleH]) {
+    let taken: std::collections::BTreeSet<String> = rules
+        .iter()
+        .filter(|r| r.explicit_name)
+        .map(|r| r.input.name.clone())
+        .collect();
+    let mut used = taken.clone();
+    for r in rules.iter_mut().filter(|r| !r.explicit_name) {
+        let base = r.input.name.clone();
+        let mut name = base.clone();
+        let mut n = 2;
+        while used.contains(&name) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        used.insert(name.clone());
+        r.input.name = name;
+    }
 }
 
 fn monitoring(cx: &mut Cx, st: &Statement, hir: &mut Hir) {

@@ -19,6 +19,29 @@ pub struct Names<'h> {
     pub services: BTreeMap<&'h str, &'h ServiceH>,
     pub lbs: BTreeMap<&'h str, &'h LbH>,
     pub secrets: BTreeMap<&'h str, &'h SecretH>,
+    /// Names of zones (in any site).
+    pub zones: BTreeSet<&'h str>,
+}
+
+impl Names<'_> {
+    /// What kind of element `name` is, when it is not a host.
+    pub fn kind_of(&self, name: &str) -> Option<&'static str> {
+        if self.zones.contains(name) {
+            Some("zone")
+        } else if self.services.contains_key(name) {
+            Some("service")
+        } else if self.lbs.contains_key(name) {
+            Some("load balancer")
+        } else if self.devices.contains_key(name) {
+            Some("device")
+        } else if self.sites.contains_key(name) {
+            Some("site")
+        } else if self.secrets.contains_key(name) {
+            Some("secret")
+        } else {
+            None
+        }
+    }
 }
 
 /// Collects names of one kind, reporting duplicates.
@@ -55,6 +78,9 @@ pub fn unresolved<'a>(
     name: &Name,
     candidates: impl IntoIterator<Item = &'a str> + Clone,
 ) {
+    if cx.dropped.contains(&name.v) {
+        return; // declared, but dropped for its own errors
+    }
     let mut d = Diagnostic::error(
         codes::E0302,
         name.span,
@@ -160,6 +186,11 @@ pub fn resolve(cx: &mut Cx, hir: &Hir) -> Option<(Model, ZoneTable)> {
         services: collect(cx, "service", &hir.services, |s| &s.name),
         lbs: collect(cx, "loadbalancer", &hir.lbs, |l| &l.name),
         secrets: collect(cx, "secret", &hir.secrets, |s| &s.name),
+        zones: hir
+            .sites
+            .iter()
+            .flat_map(|s| s.zones.iter().map(|z| z.name.v.as_str()))
+            .collect(),
     };
     collect(cx, "link", &hir.links, |l| &l.name);
     collect(cx, "ha group", &hir.has, |h| &h.name);
@@ -319,17 +350,17 @@ fn sites(cx: &mut Cx, hir: &Hir) -> (Vec<Site>, ZoneTable) {
     let mut ids: BTreeMap<u32, Span> = BTreeMap::new();
     for (i, s) in hir.sites.iter().enumerate() {
         let id = s.id.as_ref().map(|i| i.v).unwrap_or(i as u32 + 1);
-        if let Some(idspan) = &s.id {
-            if let Some(prev) = ids.insert(id, idspan.span) {
-                cx.report(
-                    Diagnostic::error(
-                        codes::E0301,
-                        idspan.span,
-                        format!("site id {id} is used twice"),
-                    )
-                    .with_secondary(prev, "first used here"),
-                );
-            }
+        if let Some(idspan) = &s.id
+            && let Some(prev) = ids.insert(id, idspan.span)
+        {
+            cx.report(
+                Diagnostic::error(
+                    codes::E0301,
+                    idspan.span,
+                    format!("site id {id} is used twice"),
+                )
+                .with_secondary(prev, "first used here"),
+            );
         }
         let mut zones = Vec::new();
         let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
@@ -424,11 +455,11 @@ fn hosts(cx: &mut Cx, hir: &Hir, names: &Names, zones: &ZoneTable) -> Vec<Host> 
         .collect();
     for s in &hir.services {
         for n in &s.on {
-            if let Some(h) = index.get(&n.v).and_then(|&i| out.get_mut(i)) {
-                if !h.services.contains(&s.name.v) {
-                    h.services.push(s.name.v.clone());
-                    h.services.sort();
-                }
+            if let Some(h) = index.get(&n.v).and_then(|&i| out.get_mut(i))
+                && !h.services.contains(&s.name.v)
+            {
+                h.services.push(s.name.v.clone());
+                h.services.sort();
             }
         }
     }
@@ -446,8 +477,25 @@ pub fn host<'m>(
         Some(h) => Some(h),
         None => {
             // A host that exists but failed to resolve was already reported.
-            if !names.hosts.contains_key(n.v.as_str()) {
-                unresolved(cx, "host", n, names.hosts.keys().copied());
+            if names.hosts.contains_key(n.v.as_str()) {
+                return None;
+            }
+            match names.kind_of(&n.v) {
+                Some(kind) => cx.report(
+                    Diagnostic::error(
+                        codes::E0303,
+                        n.span,
+                        format!("`{}` is a {kind}, not a host", n.v),
+                    )
+                    .with_label("expected a host")
+                    .with_help(
+                        match suggest::closest(&n.v, names.hosts.keys().copied()) {
+                            Some(c) => format!("name a host here; did you mean `{c}`?"),
+                            None => "name a host here".to_string(),
+                        },
+                    ),
+                ),
+                None => unresolved(cx, "host", n, names.hosts.keys().copied()),
             }
             None
         }
@@ -597,19 +645,27 @@ fn load_balancers(
 ) -> Vec<LoadBalancer> {
     let mut out = Vec::new();
     for l in &hir.lbs {
-        let Some(vip) = &l.vip else { continue };
-        let Some(zone) = zones.containing(vip.v) else {
-            cx.report(
-                Diagnostic::error(
-                    codes::E0405,
-                    vip.span,
-                    format!("VIP {} lies in no zone", vip.v),
-                )
-                .with_help("a VIP must be an address of one of the model's zones"),
-            );
-            continue;
-        };
-        crate::address::host_in_zone(cx, zone, vip, "the VIP");
+        // A wrong VIP drops the load balancer, but its hosts and backends are still checked.
+        let zone = l
+            .vip
+            .as_ref()
+            .and_then(|vip| match zones.containing(vip.v) {
+                Some(zone) => {
+                    crate::address::host_in_zone(cx, zone, vip, "the VIP");
+                    Some(zone)
+                }
+                None => {
+                    cx.report(
+                        Diagnostic::error(
+                            codes::E0405,
+                            vip.span,
+                            format!("VIP {} lies in no zone", vip.v),
+                        )
+                        .with_help("a VIP must be an address of one of the model's zones"),
+                    );
+                    None
+                }
+            });
         no_duplicates(
             cx,
             &format!("loadbalancer `{}`", l.name.v),
@@ -620,7 +676,7 @@ fn load_balancers(
             let Some(h) = host(cx, hosts, names, n) else {
                 continue;
             };
-            if !h.addresses.iter().any(|a| a.zone == zone.key) {
+            if let Some(zone) = zone.filter(|z| !h.addresses.iter().any(|a| a.zone == z.key)) {
                 cx.report(
                     Diagnostic::error(
                         codes::E0505,
@@ -723,6 +779,10 @@ fn load_balancers(
                 .with_help("add `backend SERVICE { … }`"),
             );
         }
+        let (Some(vip), Some(zone)) = (&l.vip, zone) else {
+            cx.dropped.insert(l.name.v.clone());
+            continue;
+        };
         out.push(LoadBalancer {
             name: l.name.v.clone(),
             fqdn: l.fqdn.clone(),
@@ -955,12 +1015,13 @@ fn databases(
         let (Some(primary), Some(flavour)) = (primary, d.flavour) else {
             continue;
         };
+        // A cluster without replicas needs no replication password.
         let repl_password = match (
             repl_password,
             d.repl_password.is_none() && d.replicas.is_empty(),
         ) {
-            (Some(p), _) => p,
-            (None, true) => SecretRef::new(""),
+            (Some(p), _) => Some(p),
+            (None, true) => None,
             (None, false) => continue,
         };
         let backup_host = replicas
@@ -1163,7 +1224,48 @@ fn dns(
             });
         }
     }
+    // Every DNS name means one thing: explicit records may not reuse a host's automatic name,
+    // a load balancer's public name, or each other.
+    let mut taken: BTreeMap<String, (String, String, Option<Span>)> = BTreeMap::new();
+    for h in hosts {
+        taken.insert(
+            h.name.clone(),
+            (h.name.clone(), format!("host `{}`", h.name), None),
+        );
+    }
+    for l in lbs {
+        if let Some(fqdn) = &l.fqdn {
+            taken.insert(
+                relative_name(fqdn, &project.domain),
+                (l.name.clone(), format!("loadbalancer `{}`", l.name), None),
+            );
+        }
+    }
     for (n, t) in &d.records {
+        match taken.get(&n.v) {
+            // The same name for the same element again: redundant, not a conflict.
+            Some((target, _, _)) if *target == t.v => {}
+            Some((_, what, prev)) => {
+                let mut diag = Diagnostic::error(
+                    codes::E0301,
+                    n.span,
+                    format!("DNS name `{}` is already used by {what}", n.v),
+                )
+                .with_label("duplicate name")
+                .with_help("give the record another name");
+                if let Some(prev) = prev {
+                    diag = diag.with_secondary(*prev, "first used here");
+                }
+                cx.report(diag);
+                continue;
+            }
+            None => {
+                taken.insert(
+                    n.v.clone(),
+                    (t.v.clone(), format!("record `{}`", n.v), Some(n.span)),
+                );
+            }
+        }
         match addresses_of(&t.v) {
             Some(addrs) => records.extend(addrs.into_iter().map(|a| DnsRecord {
                 name: n.v.clone(),

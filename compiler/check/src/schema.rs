@@ -18,12 +18,43 @@ pub struct Cx<'a> {
     pub sources: &'a SourceMap,
     /// Diagnostics found so far.
     pub diags: Vec<Diagnostic>,
+    /// Spans of values the parser already rejected: type and arity complaints about them
+    /// would only repeat that error.
+    pub rejected: Vec<Span>,
+    /// Names of declarations dropped for their own errors: references to them are not
+    /// reported again as unresolved.
+    pub dropped: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Cx<'a> {
     /// Reports a diagnostic.
     pub fn report(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+        let follow_on = [codes::E0202, codes::E0203, codes::E0205, codes::E0206].contains(&d.code)
+            && self.rejected.iter().any(|r| {
+                r.file == d.span.file
+                    && r.start < d.span.end.max(d.span.start + 1)
+                    && d.span.start < r.end.max(r.start + 1)
+            });
+        if !follow_on {
+            self.diags.push(d);
+        }
+    }
+
+    /// Records the spans of every value the parser rejected in `statements`.
+    pub fn note_rejected(&mut self, statements: &[Statement]) {
+        fn walk(v: &Value, out: &mut Vec<Span>) {
+            match &v.kind {
+                ValueKind::Error => out.push(v.span),
+                ValueKind::List(items) => items.iter().for_each(|i| walk(i, out)),
+                _ => {}
+            }
+        }
+        for st in statements {
+            st.args.iter().for_each(|v| walk(v, &mut self.rejected));
+            if let Some(b) = &st.block {
+                self.note_rejected(&b.statements);
+            }
+        }
     }
 
     /// Reports an error with `code` at `span`.
@@ -50,6 +81,9 @@ impl<'a> Cx<'a> {
         form: &str,
     ) -> Option<&'s [Value]> {
         let n = st.args.len();
+        if st.args.iter().any(|a| a.kind == ValueKind::Error) {
+            return None; // the parser reported the bad value; its count means nothing
+        }
         if n < min || n > max {
             let span = if n > max {
                 st.args[max].span.to(st.args[n - 1].span)
@@ -81,7 +115,8 @@ impl<'a> Cx<'a> {
         self.args(st, 1, 1, form).map(|a| &a[0])
     }
 
-    fn wrong(&mut self, v: &Value, expected: &str) {
+    /// Reports that `v` is not of the `expected` type (unless the parser already rejected it).
+    pub fn wrong(&mut self, v: &Value, expected: &str) {
         if matches!(v.kind, ValueKind::Error) {
             return; // already reported by the parser
         }
@@ -392,6 +427,8 @@ fn quoted(choices: &[&str]) -> String {
 /// The statements of one block, grouped by keyword, checked against the allowed keywords.
 pub struct Fields<'s> {
     by_key: BTreeMap<&'s str, Vec<&'s Statement>>,
+    /// Allowed keywords that an unknown keyword of the block was probably meant to be.
+    misspelled: Vec<String>,
     owner: String,
     owner_span: Span,
 }
@@ -407,6 +444,7 @@ impl<'s> Fields<'s> {
         owner_span: Span,
     ) -> Fields<'s> {
         let mut by_key: BTreeMap<&str, Vec<&Statement>> = BTreeMap::new();
+        let mut misspelled = Vec::new();
         for st in statements {
             let k = st.keyword.name.as_str();
             if allowed.contains(&k) {
@@ -418,6 +456,9 @@ impl<'s> Fields<'s> {
                     format!("unknown statement `{k}` in {owner}"),
                 )
                 .with_label("not allowed here");
+                if let Some(c) = suggest::closest(k, allowed.iter().copied()) {
+                    misspelled.push(c.to_string());
+                }
                 if let Some(h) = suggest::help(k, allowed.iter().copied()) {
                     d = d.with_help(h);
                 }
@@ -426,6 +467,7 @@ impl<'s> Fields<'s> {
         }
         Fields {
             by_key,
+            misspelled,
             owner: owner.to_string(),
             owner_span,
         }
@@ -474,7 +516,7 @@ impl<'s> Fields<'s> {
 
     /// Like [`Fields::value`] but reports E0203 when absent.
     pub fn required(&self, cx: &mut Cx, key: &str, what: &str) -> Option<&'s Value> {
-        if self.all(key).is_empty() {
+        if self.all(key).is_empty() && !self.is_misspelled(key) {
             cx.report(
                 Diagnostic::error(
                     codes::E0203,
@@ -486,6 +528,12 @@ impl<'s> Fields<'s> {
             return None;
         }
         self.value(cx, key)
+    }
+
+    /// Whether an unknown keyword of the block was probably a misspelling of `key` (so its
+    /// absence is not reported again).
+    pub fn is_misspelled(&self, key: &str) -> bool {
+        self.misspelled.iter().any(|m| m == key)
     }
 
     /// The owner's span (the whole statement).

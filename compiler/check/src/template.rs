@@ -60,7 +60,7 @@ pub fn expand_all<'f>(cx: &mut Cx, statements: &[&'f Statement]) -> Vec<Cow<'f, 
     statements
         .iter()
         .filter(|s| s.keyword.name != "template")
-        .map(|s| ex.top(cx, s))
+        .filter_map(|s| ex.top(cx, s))
         .collect()
 }
 
@@ -71,27 +71,35 @@ struct Expander<'t, 'f> {
 
 impl Expander<'_, '_> {
     /// A top-level statement: borrowed unchanged unless it holds a template instance.
-    fn top<'f>(&mut self, cx: &mut Cx, st: &'f Statement) -> Cow<'f, Statement> {
+    fn top<'f>(&mut self, cx: &mut Cx, st: &'f Statement) -> Option<Cow<'f, Statement>> {
         if has_instance(st) {
-            Cow::Owned(self.statement(cx, st))
+            self.statement(cx, st).map(Cow::Owned)
         } else {
-            Cow::Borrowed(st)
+            Some(Cow::Borrowed(st))
         }
     }
 
-    fn statement(&mut self, cx: &mut Cx, st: &Statement) -> Statement {
-        if let Some(instance) = self.instance(cx, st) {
-            return instance;
+    /// The statement with its instances expanded; `None` for an instance that failed (its
+    /// name is remembered so references to it are not reported again).
+    fn statement(&mut self, cx: &mut Cx, st: &Statement) -> Option<Statement> {
+        if is_instance(st) {
+            let out = self.instance(cx, st);
+            if out.is_none()
+                && let Some(ValueKind::Name(segs)) = st.args.first().map(|v| &v.kind)
+            {
+                cx.dropped.insert(segs.join("."));
+            }
+            return out;
         }
         let mut out = st.clone();
         if let Some(block) = &mut out.block {
             block.statements = block
                 .statements
                 .iter()
-                .map(|s| self.statement(cx, s))
+                .filter_map(|s| self.statement(cx, s))
                 .collect();
         }
-        out
+        Some(out)
     }
 
     /// `KIND NAME from TEMPLATE { … }` expanded, or `None` if `st` is not an instance.
@@ -198,7 +206,10 @@ impl Expander<'_, '_> {
             .collect();
         let merged = merge(substituted, &own);
         self.depth += 1;
-        let statements = merged.iter().map(|s| self.statement(cx, s)).collect();
+        let statements = merged
+            .iter()
+            .filter_map(|s| self.statement(cx, s))
+            .collect();
         self.depth -= 1;
         let span = st.block.as_ref().map(|b| b.span).unwrap_or(st.span);
         Some(Statement {
@@ -218,10 +229,14 @@ impl Expander<'_, '_> {
     }
 }
 
-/// Whether `st` or a statement inside it is `KIND NAME from TEMPLATE`.
+/// Whether `st` is `KIND NAME from TEMPLATE`.
+fn is_instance(st: &Statement) -> bool {
+    matches!(st.args.as_slice(), [_, v, _] if matches!(&v.kind, ValueKind::Name(s) if s.len() == 1 && s[0] == "from"))
+}
+
+/// Whether `st` or a statement inside it is an instance.
 fn has_instance(st: &Statement) -> bool {
-    let is_instance = matches!(st.args.as_slice(), [_, v, _] if matches!(&v.kind, ValueKind::Name(s) if s.len() == 1 && s[0] == "from"));
-    is_instance
+    is_instance(st)
         || st
             .block
             .as_ref()

@@ -31,8 +31,13 @@ pub struct LoadError(pub String);
 
 /// Loads a `.infra` file with its imports, or every `*.infra` file of a directory.
 pub fn load(path: &Path, extra: &[PathBuf]) -> Result<Loaded, LoadError> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| LoadError(format!("cannot read `{}`: {e}", path.display())))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        LoadError(format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            io_reason(&e)
+        ))
+    })?;
     let (root, entries) = if meta.is_dir() {
         (path.to_path_buf(), infra_files(path)?)
     } else {
@@ -51,8 +56,13 @@ pub fn load(path: &Path, extra: &[PathBuf]) -> Result<Loaded, LoadError> {
         stack: Vec::new(),
     };
     for e in entries.iter().chain(extra) {
-        let text = std::fs::read(e)
-            .map_err(|err| LoadError(format!("cannot read `{}`: {err}", e.display())))?;
+        let text = std::fs::read(e).map_err(|err| {
+            LoadError(format!(
+                "cannot read `{}`: {}",
+                e.display(),
+                io_reason(&err)
+            ))
+        })?;
         loader.file(e, text, None);
     }
     Ok(loader.loaded)
@@ -60,8 +70,13 @@ pub fn load(path: &Path, extra: &[PathBuf]) -> Result<Loaded, LoadError> {
 
 /// The `*.infra` files of a directory (and of `extra` policy directories), sorted by name.
 pub fn infra_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let rd = std::fs::read_dir(dir)
-        .map_err(|e| LoadError(format!("cannot read directory `{}`: {e}", dir.display())))?;
+    let rd = std::fs::read_dir(dir).map_err(|e| {
+        LoadError(format!(
+            "cannot read directory `{}`: {}",
+            dir.display(),
+            io_reason(&e)
+        ))
+    })?;
     let mut files: Vec<PathBuf> = rd
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -86,7 +101,9 @@ struct Loader {
 
 impl Loader {
     fn name(&self, path: &Path) -> String {
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let path = normalize(path);
+        let root = normalize(&self.root);
+        let rel = path.strip_prefix(&root).unwrap_or(&path);
         rel.to_string_lossy().replace('\\', "/")
     }
 
@@ -165,15 +182,69 @@ impl Loader {
         self.stack.push(key);
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         for (rel, span) in imports {
-            let target = dir.join(&rel);
+            let target = normalize(&dir.join(&rel));
             match std::fs::read(&target) {
                 Ok(bytes) => self.file(&target, bytes, Some(span)),
                 Err(e) => self.loaded.diagnostics.push(
-                    Diagnostic::error(codes::E0151, span, format!("cannot read `{rel}`: {e}"))
-                        .with_label("imported here"),
+                    Diagnostic::error(
+                        codes::E0151,
+                        span,
+                        format!("cannot read `{rel}`: {}", io_reason(&e)),
+                    )
+                    .with_label("imported here")
+                    .with_help(format!(
+                        "the path is relative to the importing file: `{}`",
+                        target.display()
+                    )),
                 ),
             }
         }
         self.stack.pop();
+    }
+}
+
+/// Removes `.` and `a/..` segments without touching the file system, so an imported file shows
+/// as `policies/baseline.infra` rather than `examples/foobar/../../policies/baseline.infra`.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
+}
+
+/// A short reason for an I/O error, without the OS error number.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+        std::io::ErrorKind::InvalidData => "not valid text".into(),
+        _ => {
+            let text = e.to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_lexically() {
+        assert_eq!(
+            normalize(Path::new("examples/foobar/../../policies/b.infra")),
+            PathBuf::from("policies/b.infra")
+        );
+        assert_eq!(normalize(Path::new("./a/./b")), PathBuf::from("a/b"));
+        assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
     }
 }

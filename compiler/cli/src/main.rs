@@ -182,7 +182,8 @@ fn check(path: &Path, policies: &[PathBuf], format: Format) -> u8 {
 fn model(path: &Path, policies: &[PathBuf]) -> u8 {
     match load_and_check(path, policies, Format::Human) {
         Ok((Checked { model: Some(m), .. }, _)) => {
-            println!("{}", m.to_json());
+            // A closed pipe (`infrac model … | head`) is not worth a panic.
+            let _ = writeln!(std::io::stdout().lock(), "{}", m.to_json());
             0
         }
         Ok(_) => INVALID,

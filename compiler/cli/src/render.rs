@@ -220,7 +220,8 @@ fn human(d: &Diagnostic, sources: &SourceMap, root: &Path) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
-        .with_links(false);
+        .with_links(false)
+        .with_break_words(false);
     let mut out = String::new();
     if handler.render_report(&mut out, &adapter).is_err() {
         out = short(d, sources, root) + "\n";

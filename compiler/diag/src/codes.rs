@@ -161,7 +161,10 @@ mod tests {
         for info in ALL {
             assert!(seen.insert(info.code.0), "duplicate code {}", info.code);
             let c = info.code.0;
-            assert!(c.len() == 5 && (c.starts_with('E') || c.starts_with('W')), "{c}");
+            assert!(
+                c.len() == 5 && (c.starts_with('E') || c.starts_with('W')),
+                "{c}"
+            );
             assert!(!info.explanation.is_empty());
         }
         assert!(lookup("e0302").is_some());
@@ -175,7 +178,10 @@ pub fn reference_markdown() -> String {
         "# Diagnostic codes\n\nEvery diagnostic infrac reports has a stable code. `infrac explain CODE` prints the\nexplanation below. This page is generated from `compiler/diag/src/codes.rs`.\n",
     );
     for info in ALL {
-        out.push_str(&format!("\n## {}: {}\n\n{}\n", info.code, info.title, info.explanation));
+        out.push_str(&format!(
+            "\n## {}: {}\n\n{}\n",
+            info.code, info.title, info.explanation
+        ));
     }
     out
 }

@@ -98,10 +98,7 @@ impl SourceMap {
     pub fn locate(&self, span: crate::Span) -> (String, LineCol) {
         match self.get(span.file) {
             Some(f) => (f.name.clone(), f.line_col(span.start)),
-            None => (
-                "<unknown>".to_string(),
-                LineCol { line: 1, column: 1 },
-            ),
+            None => ("<unknown>".to_string(), LineCol { line: 1, column: 1 }),
         }
     }
 }

@@ -10,5 +10,8 @@ fn diagnostics_reference_is_current() {
         return;
     }
     let published = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(published == fresh, "docs/diagnostics.md is stale: run `INFRAC_BLESS=1 cargo test -p infrac-diag`");
+    assert!(
+        published == fresh,
+        "docs/diagnostics.md is stale: run `INFRAC_BLESS=1 cargo test -p infrac-diag`"
+    );
 }

@@ -361,8 +361,8 @@ pub struct Database {
     pub gtid: bool,
     /// The replication user name.
     pub replication_user: String,
-    /// The replication user's password.
-    pub replication_password: SecretRef,
+    /// The replication user's password (absent for a cluster without replicas).
+    pub replication_password: Option<SecretRef>,
     /// Replicas are read-only.
     pub read_only: bool,
     /// Databases to create, sorted.

@@ -543,7 +543,7 @@ impl<'a> Parser<'a> {
                         codes::E0107,
                         start,
                         end,
-                        format!("invalid escape `{}` in string", shorten(esc)),
+                        format!("invalid escape `{esc}` in string"),
                     );
                     d.help = Some(
                         "strings accept `\\\"`, `\\\\`, `\\n` and `\\t`; write a backslash as `\\\\`"
