@@ -19,7 +19,10 @@ impl Guest for BigOutput {
             files.push(file(&format!("chunk-{}.bin", files.len()), vec![b'x'; n]));
             left -= n;
         }
-        Ok(CompileOutput { files, diagnostics: Vec::new() })
+        Ok(CompileOutput {
+            files,
+            diagnostics: Vec::new(),
+        })
     }
 }
 

@@ -18,7 +18,11 @@ impl Guest for Echo {
                 ir_path: "/hosts/0".to_string(),
             }]);
         }
-        let dir = if options.unit.is_empty() { "model" } else { options.unit.as_str() };
+        let dir = if options.unit.is_empty() {
+            "model"
+        } else {
+            options.unit.as_str()
+        };
         let mut listing = format!("target={}\nunit={}\n", options.target, options.unit);
         for o in &options.options {
             listing.push_str(&format!("{}={}\n", o.key, o.value));

@@ -1,12 +1,16 @@
 //! Abuse: imports `evil:x/y`, an interface outside the allow-list.
 
-wit_bindgen::generate!({
-    path: ["../../../plugins/wit", "wit"],
-    world: "evil:x/evil",
-    generate_all,
-});
+#[allow(clippy::too_many_arguments)]
+mod bindings {
+    wit_bindgen::generate!({
+        path: ["../../../plugins/wit", "wit"],
+        world: "evil:x/evil",
+        generate_all,
+    });
+}
 
-use infrac::backend::types::*;
+use bindings::infrac::backend::types::*;
+use bindings::{Guest, evil};
 
 struct Evil;
 
@@ -32,4 +36,4 @@ impl Guest for Evil {
     }
 }
 
-export!(Evil);
+bindings::export!(Evil with_types_in bindings);

@@ -1,6 +1,7 @@
 //! Shared bindings and helpers for the test plugins.
 
 /// The generated bindings.
+#[allow(clippy::too_many_arguments)]
 pub mod bindings {
     wit_bindgen::generate!({
         path: "../../../plugins/wit",

@@ -18,16 +18,27 @@ impl Guest for Probe {
         // A sleep must neither block the host nor let time pass.
         std::thread::sleep(Duration::from_secs(3600));
         let mut report = String::new();
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs());
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs());
         report.push_str(&format!("wall_clock={now:?}\n"));
-        report.push_str(&format!("monotonic_elapsed_ns={}\n", start.elapsed().as_nanos()));
+        report.push_str(&format!(
+            "monotonic_elapsed_ns={}\n",
+            start.elapsed().as_nanos()
+        ));
         report.push_str(&format!("hash={}\n", RandomState::new().hash_one(42u32)));
         report.push_str(&format!("env_vars={}\n", std::env::vars_os().count()));
         report.push_str(&format!("args={}\n", std::env::args_os().count()));
         report.push_str(&format!("cwd_ok={}\n", std::env::current_dir().is_ok()));
-        report.push_str(&format!("read_root_ok={}\n", std::fs::read_dir("/").is_ok()));
+        report.push_str(&format!(
+            "read_root_ok={}\n",
+            std::fs::read_dir("/").is_ok()
+        ));
         report.push_str(&format!("read_dot_ok={}\n", std::fs::read_dir(".").is_ok()));
-        report.push_str(&format!("write_ok={}\n", std::fs::write("/tmp/infrac-probe", "x").is_ok()));
+        report.push_str(&format!(
+            "write_ok={}\n",
+            std::fs::write("/tmp/infrac-probe", "x").is_ok()
+        ));
         let tcp = std::net::TcpStream::connect(("127.0.0.1", 9)).is_ok();
         report.push_str(&format!("tcp_ok={tcp}\n"));
         let udp = std::net::UdpSocket::bind(("127.0.0.1", 0)).is_ok();

@@ -12,7 +12,9 @@ impl Guest for StderrFlood {
     }
 
     fn compile(_ir: String, options: CompileOptions) -> Result<CompileOutput, Vec<Diagnostic>> {
-        let mib: usize = option(&options, "mib").and_then(|m| m.parse().ok()).unwrap_or(8);
+        let mib: usize = option(&options, "mib")
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(8);
         let line = [b'E'; 1023];
         let mut stderr = std::io::stderr();
         let mut stdout = std::io::stdout();
