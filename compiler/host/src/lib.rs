@@ -22,6 +22,7 @@ mod host;
 mod imports;
 mod plugin;
 mod sandbox;
+mod schedule;
 mod types;
 mod version;
 
@@ -31,6 +32,7 @@ pub use error::{Cause, PluginError};
 pub use host::{Host, HostInitError};
 pub use imports::ALLOWED_WASI_PACKAGES;
 pub use plugin::Plugin;
+pub use schedule::{Unit, compile_units};
 pub use types::{CompileOptions, CompileOutput, Diagnostic, OutputFile, PluginInfo, Severity};
 pub use version::compatible as ir_compatible;
 
