@@ -230,16 +230,28 @@ impl Plugin {
         store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX).saturating_add(1));
         store.epoch_deadline_trap();
 
-        let result = self
-            .pre
-            .instantiate(&mut store)
-            .and_then(|backend| f(&mut store, &backend));
+        let mut instantiated = false;
+        let result = self.pre.instantiate(&mut store).and_then(|backend| {
+            instantiated = true;
+            f(&mut store, &backend)
+        });
         let (bytes, dropped) = stdio.stderr.contents();
         let stderr = render_stderr(&bytes, dropped);
         match result {
             Ok(value) => Ok((value, stderr)),
             Err(e) => {
-                let cause = self.classify(&e, store.data().limiter.memory_refused);
+                let memory_refused = store.data().limiter.memory_refused;
+                let cause = if instantiated || find::<Trap>(&e).is_some() || memory_refused {
+                    self.classify(&e, memory_refused)
+                } else {
+                    // Not the guest's doing: e.g. the instance pool is exhausted or
+                    // the component exceeds a pooling-allocator limit.
+                    Cause::Host(format!(
+                        "cannot instantiate: {} (if this is a pooling-allocator limit, \
+                         run with pooling disabled)",
+                        sanitize(&format!("{e:#}"))
+                    ))
+                };
                 let mut err = self.error(cause, Some(call));
                 err.stderr = stderr;
                 Err(err)
