@@ -25,6 +25,8 @@ pub struct PluginLimits {
     pub memories: usize,
     /// Maximum total size of the files one `compile` call returns, in bytes.
     pub max_output: usize,
+    /// Maximum number of files one `compile` call returns.
+    pub max_files: usize,
     /// How much of the plugin's stderr (and stdout) is kept, in bytes; the rest is dropped.
     pub stderr_capacity: usize,
 }
@@ -40,6 +42,7 @@ impl Default for PluginLimits {
             tables: 1_000,
             memories: 100,
             max_output: 64 << 20,
+            max_files: 100_000,
             stderr_capacity: 64 << 10,
         }
     }
@@ -94,11 +97,16 @@ impl Default for HostConfig {
 impl CacheConfig {
     /// The directory this configuration resolves to, if any.
     pub fn resolve(&self) -> Option<PathBuf> {
+        self.resolve_with(|key| std::env::var_os(key))
+    }
+
+    /// [`CacheConfig::resolve`] with an explicit environment.
+    fn resolve_with(&self, lookup: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
         match self {
             CacheConfig::Disabled => None,
             CacheConfig::Dir(dir) => Some(dir.clone()),
             CacheConfig::Default => {
-                let env = |key: &str| std::env::var_os(key).filter(|v| !v.is_empty());
+                let env = |key: &str| lookup(key).filter(|v| !v.is_empty());
                 if let Some(dir) = env("INFRAC_CACHE_DIR") {
                     return Some(PathBuf::from(dir));
                 }
@@ -108,5 +116,37 @@ impl CacheConfig {
                 env("HOME").map(|home| PathBuf::from(home).join(".cache").join("infrac"))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    fn resolve(vars: &[(&str, &str)]) -> Option<PathBuf> {
+        CacheConfig::Default.resolve_with(|key| {
+            vars.iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| OsString::from(v))
+        })
+    }
+
+    #[test]
+    fn cache_dir_precedence() {
+        let all = [
+            ("INFRAC_CACHE_DIR", "/a"),
+            ("XDG_CACHE_HOME", "/x"),
+            ("HOME", "/h"),
+        ];
+        assert_eq!(resolve(&all), Some(PathBuf::from("/a")));
+        assert_eq!(resolve(&all[1..]), Some(PathBuf::from("/x/infrac")));
+        assert_eq!(resolve(&all[2..]), Some(PathBuf::from("/h/.cache/infrac")));
+        assert_eq!(
+            resolve(&[("INFRAC_CACHE_DIR", ""), ("HOME", "/h")]),
+            Some(PathBuf::from("/h/.cache/infrac"))
+        );
+        assert_eq!(resolve(&[]), None);
+        assert_eq!(CacheConfig::Disabled.resolve(), None);
     }
 }

@@ -78,6 +78,13 @@ pub enum Cause {
         /// The cap.
         limit: usize,
     },
+    /// The plugin returned more files than allowed.
+    TooManyFiles {
+        /// Files returned.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The plugin returned a string that is not valid UTF-8.
     InvalidUtf8(String),
     /// The plugin returned an unacceptable file path.
@@ -185,6 +192,9 @@ impl fmt::Display for Cause {
             ),
             Cause::InvalidUtf8(msg) => {
                 write!(f, "returned a string that is not valid UTF-8 ({msg})")
+            }
+            Cause::TooManyFiles { count, limit } => {
+                write!(f, "returned {count} files, over the limit of {limit}")
             }
             Cause::BadPath { path, reason } => {
                 write!(f, "returned a file with a bad path \"{path}\": {reason}")

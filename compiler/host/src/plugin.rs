@@ -160,6 +160,12 @@ impl Plugin {
                 return Err(fail(Cause::Diagnostics(diagnostics)));
             }
         };
+        if raw.files.len() > self.limits.max_files {
+            return Err(fail(Cause::TooManyFiles {
+                count: raw.files.len(),
+                limit: self.limits.max_files,
+            }));
+        }
         let size: usize = raw
             .files
             .iter()

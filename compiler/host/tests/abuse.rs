@@ -249,6 +249,20 @@ fn output_over_the_cap_is_refused() {
     );
     let ok = plugin.compile("{}", &options("big-output", &[("bytes", "1000")]));
     assert!(ok.is_ok());
+    // Too many files (1 KiB each here).
+    let plugin = load_with(
+        "big-output",
+        PluginLimits {
+            max_files: 3,
+            ..PluginLimits::default()
+        },
+    );
+    let err = compile_err(&plugin, &[("bytes", "4000000")]);
+    assert_eq!(
+        err.cause,
+        Cause::TooManyFiles { count: 4, limit: 3 },
+        "{err}"
+    );
 }
 
 #[test]
