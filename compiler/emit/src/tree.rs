@@ -8,6 +8,9 @@
 //!
 //! Until step 3 the previous tree is untouched; any failure removes the
 //! temporary directory and leaves it byte-identical.
+//!
+//! Files are not fsynced: the swap is atomic with respect to failures and
+//! crashes of infrac, not to power loss.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
