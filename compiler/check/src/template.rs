@@ -55,7 +55,8 @@ pub fn expand_all<'f>(cx: &mut Cx, statements: &[&'f Statement]) -> Vec<Cow<'f, 
     }
     let mut ex = Expander {
         templates: &templates,
-        depth: 0,
+        active: Vec::new(),
+        instances: 0,
     };
     statements
         .iter()
@@ -64,9 +65,16 @@ pub fn expand_all<'f>(cx: &mut Cx, statements: &[&'f Statement]) -> Vec<Cow<'f, 
         .collect()
 }
 
+/// Most template instances one model may expand to: far above any real model, far below what
+/// would exhaust memory if distinct templates instantiate each other many times over.
+const MAX_INSTANCES: usize = 100_000;
+
 struct Expander<'t, 'f> {
     templates: &'t BTreeMap<String, Template<'f>>,
-    depth: usize,
+    /// Templates being expanded, outermost first: instantiating one of them again is a cycle.
+    active: Vec<String>,
+    /// Instances expanded so far.
+    instances: usize,
 }
 
 impl Expander<'_, '_> {
@@ -140,12 +148,33 @@ impl Expander<'_, '_> {
             );
             return None;
         }
-        if self.depth >= 16 {
-            cx.error(
-                codes::E0304,
-                st.span,
-                format!("template `{tpl_name}` instantiates itself"),
+        if self.active.contains(&tpl_name) {
+            let chain = self
+                .active
+                .iter()
+                .chain(std::iter::once(&tpl_name))
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(" -> ");
+            cx.report(
+                Diagnostic::error(
+                    codes::E0304,
+                    tpl_v.span,
+                    format!("template `{tpl_name}` instantiates itself ({chain})"),
+                )
+                .with_help("a template cannot contain an instance of itself"),
             );
+            return None;
+        }
+        self.instances += 1;
+        if self.instances > MAX_INSTANCES {
+            if self.instances == MAX_INSTANCES + 1 {
+                cx.error(
+                    codes::E0304,
+                    st.span,
+                    format!("templates expand to more than {MAX_INSTANCES} instances"),
+                );
+            }
             return None;
         }
         let tpl_block = tpl.statement.block.as_ref()?;
@@ -205,12 +234,12 @@ impl Expander<'_, '_> {
             .map(|s| substitute_statement(cx, s, &vars, &tpl_name))
             .collect();
         let merged = merge(substituted, &own);
-        self.depth += 1;
+        self.active.push(tpl_name.clone());
         let statements = merged
             .iter()
             .filter_map(|s| self.statement(cx, s))
             .collect();
-        self.depth -= 1;
+        self.active.pop();
         let span = st.block.as_ref().map(|b| b.span).unwrap_or(st.span);
         Some(Statement {
             keyword: st.keyword.clone(),

@@ -153,3 +153,30 @@ fn generated_models_check_clean() {
     assert_eq!(m.sites.len(), 20);
     assert_eq!(m.hosts.len(), 100);
 }
+
+/// Found by the fuzzer: a template whose body instantiates itself several times once expanded
+/// exponentially. A cycle is now an error at once.
+#[test]
+fn self_instantiating_templates_are_an_error_not_a_blow_up() {
+    let text = "project t { domain \"t.example\" }\n\
+        template site loop {\n  site a from loop { id 1 }\n  site b from loop { id 2 }\n  site c from loop { id 3 }\n}\n\
+        site s from loop { id 9 }\n";
+    let mut sources = SourceMap::new();
+    let id = sources.add("loop.infra", text);
+    let (file, _) = infrac_syntax::parse(id, text);
+    let started = std::time::Instant::now();
+    let checked = infrac_check::check(
+        &sources,
+        &[(id, &file)],
+        &infrac_check::CheckOptions::default(),
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.code.0 == "E0304" && d.message.contains("instantiates itself")),
+        "{:#?}",
+        checked.diagnostics
+    );
+}
