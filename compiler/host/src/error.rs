@@ -36,6 +36,8 @@ pub enum Cause {
     BadExports(String),
     /// `info()` returned something unusable.
     BadInfo(String),
+    /// `units()` returned something unusable.
+    BadUnits(String),
     /// The plugin does not read the IR version the host provides.
     IrVersion {
         /// The IR versions the plugin says it reads.
@@ -148,9 +150,10 @@ impl fmt::Display for Cause {
             Cause::BadExports(msg) => write!(
                 f,
                 "does not implement the `infrac:backend/backend` world: {msg}\n  help: generate \
-                 bindings from plugins/wit/backend.wit and export `info` and `compile`"
+                 bindings from plugins/wit/backend.wit and export `info`, `units` and `compile`"
             ),
             Cause::BadInfo(msg) => write!(f, "`info()` returned bad data: {msg}"),
+            Cause::BadUnits(msg) => write!(f, "`units()` returned bad data: {msg}"),
             Cause::IrVersion {
                 plugin_reads,
                 host_provides,

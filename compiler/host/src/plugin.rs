@@ -209,6 +209,68 @@ impl Plugin {
         Ok(CompileOutput { files, diagnostics })
     }
 
+    /// The units of `target` in `ir_json` (devices, hosts… or `[""]` for the whole model), in
+    /// a fresh sandbox. Checks the target and that names are unique, bounded and printable.
+    pub fn units(&self, ir_json: &str, target: &str) -> Result<Vec<String>, PluginError> {
+        if !self.info.targets.iter().any(|t| t == target) {
+            return Err(self.error(
+                Cause::UnknownTarget {
+                    target: sanitize(target),
+                    targets: self.info.targets.clone(),
+                },
+                None,
+            ));
+        }
+        let (result, stderr) = self.run("units", |store, backend| {
+            backend.call_units(store, ir_json, target)
+        })?;
+        let fail = |cause| {
+            let mut err = self.error(cause, Some("units"));
+            err.stderr = stderr.clone();
+            err
+        };
+        let units = match result {
+            Ok(units) => units,
+            Err(diagnostics) => {
+                let mut diagnostics: Vec<Diagnostic> =
+                    diagnostics.into_iter().map(convert_diagnostic).collect();
+                if diagnostics.is_empty() {
+                    diagnostics.push(Diagnostic {
+                        severity: Severity::Error,
+                        code: "HOST001".to_string(),
+                        message: "the plugin failed without saying why".to_string(),
+                        ir_path: String::new(),
+                    });
+                }
+                return Err(fail(Cause::Diagnostics(diagnostics)));
+            }
+        };
+        if units.len() > self.limits.max_files {
+            return Err(fail(Cause::TooManyFiles {
+                count: units.len(),
+                limit: self.limits.max_files,
+            }));
+        }
+        let mut seen = BTreeSet::new();
+        for u in &units {
+            let bad = u.len() > 256
+                || u.chars().any(char::is_control)
+                || (u.is_empty() && units.len() > 1);
+            if bad || !seen.insert(u.as_str()) {
+                return Err(fail(Cause::BadUnits(format!(
+                    "unit name `{}` is {}",
+                    u.escape_debug(),
+                    if bad {
+                        "empty among others, over 256 bytes or holds control characters"
+                    } else {
+                        "returned twice"
+                    }
+                ))));
+            }
+        }
+        Ok(units)
+    }
+
     fn error(&self, cause: Cause, call: Option<&'static str>) -> PluginError {
         let mut err = PluginError::new(&self.name, cause);
         err.call = call;

@@ -444,3 +444,19 @@ fn a_damaged_cache_entry_is_recompiled() {
     let plugin = host.load("echo", &bytes).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(plugin.cache_outcome(), CacheOutcome::Stored);
 }
+
+#[test]
+fn units_are_listed_per_target_and_checked() {
+    let echo = load("echo");
+    let target = echo.info().targets[0].clone();
+    assert_eq!(
+        echo.units(r#"{"ir_version":"0.1"}"#, &target)
+            .expect("units"),
+        vec![String::new()]
+    );
+    let err = echo
+        .units("{}", "no-such-target")
+        .expect_err("unknown target");
+    assert!(matches!(err.cause, Cause::UnknownTarget { .. }), "{err}");
+    assert!(err.to_string().starts_with("plugin `echo`"), "{err}");
+}

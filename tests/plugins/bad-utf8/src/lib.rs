@@ -5,6 +5,10 @@ use guest::*;
 struct BadUtf8;
 
 impl Guest for BadUtf8 {
+    fn units(_ir: String, _target: String) -> Result<Vec<String>, Vec<Diagnostic>> {
+        Ok(vec![String::new()])
+    }
+
     fn info() -> PluginInfo {
         info("bad-utf8")
     }

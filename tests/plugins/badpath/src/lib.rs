@@ -5,6 +5,10 @@ use guest::*;
 struct BadPath;
 
 impl Guest for BadPath {
+    fn units(_ir: String, _target: String) -> Result<Vec<String>, Vec<Diagnostic>> {
+        Ok(vec![String::new()])
+    }
+
     fn info() -> PluginInfo {
         info("badpath")
     }

@@ -5,6 +5,10 @@ use guest::*;
 struct BigOutput;
 
 impl Guest for BigOutput {
+    fn units(_ir: String, _target: String) -> Result<Vec<String>, Vec<Diagnostic>> {
+        Ok(vec![String::new()])
+    }
+
     fn info() -> PluginInfo {
         info("big-output")
     }

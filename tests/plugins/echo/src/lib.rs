@@ -5,6 +5,10 @@ use guest::*;
 struct Echo;
 
 impl Guest for Echo {
+    fn units(_ir: String, _target: String) -> Result<Vec<String>, Vec<Diagnostic>> {
+        Ok(vec![String::new()])
+    }
+
     fn info() -> PluginInfo {
         info("echo")
     }

@@ -15,6 +15,10 @@ use bindings::{Guest, evil};
 struct Evil;
 
 impl Guest for Evil {
+    fn units(_ir: String, _target: String) -> Result<Vec<String>, Vec<Diagnostic>> {
+        Ok(vec![String::new()])
+    }
+
     fn info() -> PluginInfo {
         PluginInfo {
             name: "evil-import".to_string(),

@@ -9,6 +9,10 @@ use guest::*;
 struct Probe;
 
 impl Guest for Probe {
+    fn units(_ir: String, _target: String) -> Result<Vec<String>, Vec<Diagnostic>> {
+        Ok(vec![String::new()])
+    }
+
     fn info() -> PluginInfo {
         info("probe")
     }

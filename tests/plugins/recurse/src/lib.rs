@@ -12,6 +12,10 @@ fn down(n: u64) -> u64 {
 }
 
 impl Guest for Recurse {
+    fn units(_ir: String, _target: String) -> Result<Vec<String>, Vec<Diagnostic>> {
+        Ok(vec![String::new()])
+    }
+
     fn info() -> PluginInfo {
         info("recurse")
     }

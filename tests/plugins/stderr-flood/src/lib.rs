@@ -7,6 +7,10 @@ use guest::*;
 struct StderrFlood;
 
 impl Guest for StderrFlood {
+    fn units(_ir: String, _target: String) -> Result<Vec<String>, Vec<Diagnostic>> {
+        Ok(vec![String::new()])
+    }
+
     fn info() -> PluginInfo {
         info("stderr-flood")
     }

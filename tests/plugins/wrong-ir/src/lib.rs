@@ -5,6 +5,10 @@ use guest::*;
 struct WrongIr;
 
 impl Guest for WrongIr {
+    fn units(_ir: String, _target: String) -> Result<Vec<String>, Vec<Diagnostic>> {
+        Ok(vec![String::new()])
+    }
+
     fn info() -> PluginInfo {
         PluginInfo {
             ir_versions: vec!["9.0".to_string()],
