@@ -49,6 +49,7 @@ pub struct ProjectH {
     pub ntp: Vec<IpAddr>,
     pub syslog: Vec<IpAddr>,
     pub banner: Option<String>,
+    pub plugins: Option<String>,
     pub span: Span,
 }
 

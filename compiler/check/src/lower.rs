@@ -178,9 +178,9 @@ fn project(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
         ntp,
         syslog,
         banner: opt_string(cx, &f, "banner"),
+        plugins: opt_string(cx, &f, "plugins"),
         span: st.span,
     });
-    let _ = opt_string(cx, &f, "plugins");
 }
 
 fn secret(cx: &mut Cx, st: &Statement, hir: &mut Hir) {

@@ -337,6 +337,7 @@ fn project(cx: &mut Cx, hir: &Hir) -> Option<Project> {
         ntp: first.ntp.clone(),
         syslog: first.syslog.clone(),
         banner: first.banner.clone(),
+        plugins: first.plugins.clone(),
     })
 }
 

@@ -1,6 +1,7 @@
 //! `infrac`: the command-line tool. The only crate that does I/O: it reads sources, calls the
 //! phases, renders diagnostics and writes files.
 
+mod build;
 mod load;
 mod render;
 
@@ -33,6 +34,39 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Check, then compile the model through every backend plugin into an output directory.
+    Build {
+        /// A .infra file or a directory.
+        path: PathBuf,
+        /// Output directory; replaced atomically, so a failed build leaves it untouched.
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        /// Also run this plugin (a WebAssembly component); repeatable.
+        #[arg(long = "plugin", value_name = "FILE.wasm")]
+        plugins: Vec<PathBuf>,
+        /// Only render these targets; repeatable.
+        #[arg(long = "only", value_name = "TARGET")]
+        only: Vec<String>,
+        /// Fuel (≈ instructions) per call for external plugins; interpreted guests need more.
+        #[arg(long, value_name = "N")]
+        fuel: Option<u64>,
+        /// Substitute secret values from the environment and files (a deployment build);
+        /// without it, files keep `@@secret:NAME@@` placeholders.
+        #[arg(long)]
+        deploy: bool,
+        /// Also check the policies in these files or directories.
+        #[arg(long = "policy", value_name = "PATH")]
+        policies: Vec<PathBuf>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// List the available backend plugins: embedded, and external ones given with --plugin.
+    Plugins {
+        /// Also load this plugin; repeatable.
+        #[arg(long = "plugin", value_name = "FILE.wasm")]
+        plugins: Vec<PathBuf>,
+    },
     /// Rewrite files in canonical form.
     Fmt {
         /// Files or directories to format.
@@ -58,9 +92,9 @@ enum Command {
 }
 
 /// Exit code for invalid input.
-const INVALID: u8 = 1;
+pub(crate) const INVALID: u8 = 1;
 /// Exit code for usage and I/O errors.
-const FAILURE: u8 = 2;
+pub(crate) const FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -72,6 +106,45 @@ fn main() -> ExitCode {
         } => check(&path, &policies, format),
         Command::Fmt { paths, check } => fmt(&paths, check),
         Command::Model { path, policies } => model(&path, &policies),
+        Command::Build {
+            path,
+            out,
+            plugins,
+            only,
+            fuel,
+            deploy,
+            policies,
+            format,
+        } => match load_and_check(&path, &policies, format) {
+            Ok((checked, loaded)) if checked.model.is_some() => build::build(build::BuildRequest {
+                checked: &checked,
+                loaded: &loaded,
+                out: &out,
+                plugins: &build::PluginArgs {
+                    files: plugins,
+                    fuel,
+                },
+                only: &only,
+                deploy,
+                format,
+            }),
+            Ok((checked, _)) => {
+                eprintln!(
+                    "{}: invalid ({}); nothing was built",
+                    path.display(),
+                    summary(&checked)
+                );
+                INVALID
+            }
+            Err(code) => code,
+        },
+        Command::Plugins { plugins } => build::list(
+            &build::PluginArgs {
+                files: plugins,
+                fuel: None,
+            },
+            None,
+        ),
         Command::Explain { code } => explain(&code),
     };
     ExitCode::from(code)

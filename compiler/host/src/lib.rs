@@ -36,6 +36,5 @@ pub use schedule::{Unit, compile_units};
 pub use types::{CompileOptions, CompileOutput, Diagnostic, OutputFile, PluginInfo, Severity};
 pub use version::compatible as ir_compatible;
 
-/// The IR version this host hands to plugins.
-// TODO(lead): replace with `infrac_model::IR_VERSION` once the model crate exports it.
-pub const HOST_IR_VERSION: &str = "0.1";
+/// The IR version this host hands to plugins: the model's.
+pub const HOST_IR_VERSION: &str = infrac_model::IR_VERSION;

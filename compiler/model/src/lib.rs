@@ -115,6 +115,8 @@ pub struct Project {
     pub syslog: Vec<std::net::IpAddr>,
     /// Login banner for devices.
     pub banner: Option<String>,
+    /// Directory of external backend plugins, relative to the project root.
+    pub plugins: Option<String>,
 }
 
 /// Where a secret's value comes from at build time.

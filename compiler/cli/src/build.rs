@@ -1,0 +1,432 @@
+//! `infrac build` and `infrac plugins`: check the model, load the plugins (embedded and
+//! external), ask each for its units, compile every unit in parallel, and write the files
+//! atomically, or nothing at all.
+
+use crate::render::{self, Format};
+use infrac_check::Checked;
+use infrac_diag::Diagnostic;
+use infrac_emit::{SecretMode, SecretResolver};
+use infrac_host::{
+    Cause, CompileOptions, Host, HostConfig, Plugin, PluginError, PluginLimits, Severity, Unit,
+};
+use infrac_model::{Model, SecretSource};
+use rayon::prelude::*;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Where a plugin comes from.
+pub enum Source {
+    /// Embedded in the binary.
+    Embedded(&'static str, &'static [u8]),
+    /// A `.wasm` file.
+    File(PathBuf),
+}
+
+impl Source {
+    fn label(&self) -> String {
+        match self {
+            Source::Embedded(..) => "embedded".to_string(),
+            Source::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// Options of `infrac build` that concern plugins.
+pub struct PluginArgs {
+    /// External plugin files.
+    pub files: Vec<PathBuf>,
+    /// Fuel per call for external plugins (interpreted guests need more).
+    pub fuel: Option<u64>,
+}
+
+/// Every plugin source: the embedded ones, the project's plugin directory, then `--plugin`.
+pub fn sources(args: &PluginArgs, project_dir: Option<&Path>) -> Result<Vec<Source>, String> {
+    let mut out: Vec<Source> = infrac_embedded::PLUGINS
+        .iter()
+        .map(|p| Source::Embedded(p.name, p.wasm))
+        .collect();
+    if let Some(dir) = project_dir {
+        let rd = std::fs::read_dir(dir).map_err(|e| {
+            format!(
+                "cannot read the project's plugins directory `{}`: {}",
+                dir.display(),
+                crate::load::io_reason(&e)
+            )
+        })?;
+        let mut files: Vec<PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
+            .collect();
+        files.sort();
+        out.extend(files.into_iter().map(Source::File));
+    }
+    out.extend(args.files.iter().cloned().map(Source::File));
+    Ok(out)
+}
+
+/// The host with the default limits, the IR version of the model.
+pub fn host() -> Result<Host, String> {
+    Host::new(HostConfig {
+        ir_version: infrac_model::IR_VERSION.to_string(),
+        ..HostConfig::default()
+    })
+    .map_err(|e| format!("cannot start the plugin runtime: {e}"))
+}
+
+/// Loads every plugin in parallel; a later plugin with the name of an earlier one replaces it
+/// (an external build of a first-party backend overrides the embedded one).
+pub fn load_all(
+    host: &Host,
+    sources: Vec<Source>,
+    fuel: Option<u64>,
+) -> Result<Vec<(Plugin, String)>, Vec<String>> {
+    let loaded: Vec<Result<(Plugin, String), String>> = sources
+        .into_par_iter()
+        .map(|src| {
+            let label = src.label();
+            match src {
+                Source::Embedded(name, bytes) => host
+                    .load(name, bytes)
+                    .map(|p| (p, label))
+                    .map_err(|e| e.to_string()),
+                Source::File(path) => {
+                    let bytes = std::fs::read(&path).map_err(|e| {
+                        format!(
+                            "cannot read plugin `{}`: {}",
+                            path.display(),
+                            crate::load::io_reason(&e)
+                        )
+                    })?;
+                    let hint = path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let mut limits = PluginLimits::default();
+                    if let Some(f) = fuel {
+                        limits.fuel = f;
+                    }
+                    host.load_with(&hint, &bytes, limits)
+                        .map(|p| (p, label))
+                        .map_err(|e| e.to_string())
+                }
+            }
+        })
+        .collect();
+    let mut plugins: Vec<(Plugin, String)> = Vec::new();
+    let mut errors = Vec::new();
+    for r in loaded {
+        match r {
+            Ok((p, label)) => match plugins
+                .iter()
+                .position(|(q, _)| q.info().name == p.info().name)
+            {
+                Some(i) => plugins[i] = (p, label),
+                None => plugins.push((p, label)),
+            },
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(plugins)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A plugin diagnostic as an infrac diagnostic at the element its IR path names.
+fn plugin_diagnostic(
+    plugin: &str,
+    d: &infrac_host::Diagnostic,
+    checked: &Checked,
+    model: &Model,
+) -> (Diagnostic, bool) {
+    let span = checked.spans.locate(model, &d.ir_path);
+    // Plugin codes are the plugin's own; the registry holds only infrac's.
+    let code = infrac_diag::Code(Box::leak(d.code.clone().into_boxed_str()));
+    let message = format!("plugin `{plugin}`: {}", d.message);
+    let diag = match d.severity {
+        Severity::Error => Diagnostic::error(code, span.unwrap_or_default(), message),
+        Severity::Warning | Severity::Note => {
+            Diagnostic::warning(code, span.unwrap_or_default(), message)
+        }
+    };
+    (diag, span.is_some())
+}
+
+/// Reads secret values from where the model says: environment variables and files.
+struct ModelSecrets<'a> {
+    model: &'a Model,
+}
+
+impl SecretResolver for ModelSecrets<'_> {
+    fn resolve(&self, name: &str) -> Option<String> {
+        let secret = self.model.secrets.iter().find(|s| s.name == name)?;
+        let value = match &secret.source {
+            SecretSource::Env(var) => std::env::var(var).ok()?,
+            SecretSource::File(path) => std::fs::read_to_string(path)
+                .ok()?
+                .trim_end_matches(['\n', '\r'])
+                .to_string(),
+        };
+        Some(value)
+    }
+}
+
+/// What `infrac build` was asked.
+pub struct BuildRequest<'a> {
+    /// The checked model.
+    pub checked: &'a Checked,
+    /// Sources, for rendering diagnostics.
+    pub loaded: &'a crate::load::Loaded,
+    /// Output directory.
+    pub out: &'a Path,
+    /// Plugins to add.
+    pub plugins: &'a PluginArgs,
+    /// Only these targets (all when empty).
+    pub only: &'a [String],
+    /// Substitute secret values (deployment) instead of keeping placeholders.
+    pub deploy: bool,
+    /// How to print diagnostics.
+    pub format: Format,
+}
+
+/// Runs the build; returns the exit code.
+pub fn build(req: BuildRequest) -> u8 {
+    let started = Instant::now();
+    let Some(model) = &req.checked.model else {
+        return crate::INVALID;
+    };
+    let ir = model.to_json();
+    let project_dir = model
+        .project
+        .plugins
+        .as_ref()
+        .map(|d| req.loaded.root.join(d));
+    let host = match host() {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return crate::FAILURE;
+        }
+    };
+    let srcs = match sources(req.plugins, project_dir.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return crate::FAILURE;
+        }
+    };
+    let plugins = match load_all(&host, srcs, req.plugins.fuel) {
+        Ok(p) => p,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+            return crate::INVALID;
+        }
+    };
+    let mut targets: Vec<(&Plugin, String)> = plugins
+        .iter()
+        .flat_map(|(p, _)| p.info().targets.iter().map(move |t| (p, t.clone())))
+        .collect();
+    if !req.only.is_empty() {
+        let known: Vec<&str> = targets.iter().map(|(_, t)| t.as_str()).collect();
+        if let Some(bad) = req.only.iter().find(|o| !known.contains(&o.as_str())) {
+            eprintln!(
+                "error: no plugin renders target `{bad}`; targets: {}",
+                known.join(", ")
+            );
+            return crate::FAILURE;
+        }
+        targets.retain(|(_, t)| req.only.contains(t));
+    }
+    // Ask each target for its units (in parallel), then compile every unit (in parallel).
+    let listed: Vec<Result<Vec<String>, PluginError>> =
+        targets.par_iter().map(|(p, t)| p.units(&ir, t)).collect();
+    let mut units: Vec<Unit> = Vec::new();
+    let mut failures: Vec<PluginError> = Vec::new();
+    for ((plugin, target), result) in targets.iter().zip(listed) {
+        match result {
+            Ok(names) => units.extend(names.into_iter().map(|unit| Unit {
+                plugin,
+                options: CompileOptions {
+                    target: target.clone(),
+                    unit,
+                    ..CompileOptions::default()
+                },
+            })),
+            Err(e) => failures.push(e),
+        }
+    }
+    let bar = progress(units.len());
+    let results = infrac_host::compile_units(&ir, &units, &|_| bar.inc(1));
+    bar.finish_and_clear();
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    for r in results {
+        match r {
+            Ok(out) => {
+                for d in &out.diagnostics {
+                    warnings.push((
+                        out.files
+                            .first()
+                            .map(|f| f.plugin.clone())
+                            .unwrap_or_default(),
+                        d.clone(),
+                    ));
+                }
+                files.extend(out.files);
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    let mut diags = Vec::new();
+    let mut plain = Vec::new();
+    for e in &failures {
+        match &e.cause {
+            Cause::Diagnostics(ds) => {
+                for d in ds {
+                    let (diag, located) = plugin_diagnostic(&e.plugin, d, req.checked, model);
+                    if located {
+                        diags.push(diag)
+                    } else {
+                        plain.push(format!(
+                            "{}[{}]: {}",
+                            if diag.is_error() { "error" } else { "warning" },
+                            d.code,
+                            diag.message
+                        ))
+                    }
+                }
+                if !e.stderr.is_empty() {
+                    plain.push(format!(
+                        "plugin `{}` wrote to stderr:\n{}",
+                        e.plugin, e.stderr
+                    ));
+                }
+            }
+            _ => plain.push(format!("error: {e}")),
+        }
+    }
+    for (plugin, d) in &warnings {
+        let (diag, located) = plugin_diagnostic(plugin, d, req.checked, model);
+        if located {
+            diags.push(diag)
+        } else {
+            plain.push(format!("warning[{}]: {}", d.code, diag.message))
+        }
+    }
+    infrac_diag::sort_diagnostics(&mut diags);
+    let text = render::render(&diags, &req.loaded.sources, &req.loaded.root, req.format);
+    eprint!("{text}");
+    for p in &plain {
+        eprintln!("{p}");
+    }
+    if !failures.is_empty() {
+        eprintln!(
+            "build failed: {} unit(s) failed; nothing was written to {}",
+            failures.len(),
+            req.out.display()
+        );
+        return crate::INVALID;
+    }
+    let mode = if req.deploy {
+        SecretMode::Resolve
+    } else {
+        SecretMode::Keep
+    };
+    let summary = match infrac_emit::write_tree(req.out, files, &ModelSecrets { model }, mode) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("build failed: nothing was written to {}", req.out.display());
+            return match e {
+                infrac_emit::EmitError::Io { .. }
+                | infrac_emit::EmitError::NotOurs(_)
+                | infrac_emit::EmitError::NotADirectory(_)
+                | infrac_emit::EmitError::BadOutputDir(_) => crate::FAILURE,
+                _ => crate::INVALID,
+            };
+        }
+    };
+    let names: Vec<&str> = plugins
+        .iter()
+        .map(|(p, _)| p.info().name.as_str())
+        .collect();
+    eprintln!(
+        "wrote {} files ({}) to {} from {} units of {} plugin(s) [{}] in {} ms",
+        summary.files,
+        human_bytes(summary.bytes),
+        req.out.display(),
+        units.len(),
+        plugins.len(),
+        names.join(", "),
+        started.elapsed().as_millis()
+    );
+    if !summary.kept_secrets.is_empty() {
+        let kept: Vec<&str> = summary
+            .kept_secrets
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        eprintln!(
+            "secrets kept as placeholders: {} (build with --deploy to substitute their values)",
+            kept.join(", ")
+        );
+    }
+    0
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}
+
+/// A progress bar on a terminal; hidden when stderr is piped.
+fn progress(len: usize) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} compiling {pos}/{len} units {wide_bar}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// `infrac plugins`: every available plugin with its name, version, targets and IR versions.
+pub fn list(args: &PluginArgs, project_dir: Option<&Path>) -> u8 {
+    let result = host().and_then(|h| {
+        let srcs = sources(args, project_dir)?;
+        load_all(&h, srcs, args.fuel).map_err(|e| e.join("\n"))
+    });
+    match result {
+        Ok(plugins) => {
+            let mut out = String::from("NAME\tVERSION\tTARGETS\tIR\tSOURCE\n");
+            for (p, label) in &plugins {
+                let i = p.info();
+                out.push_str(&format!(
+                    "{}\t{}\t{}\t{}\t{label}\n",
+                    i.name,
+                    i.version,
+                    i.targets.join(","),
+                    i.ir_versions.join(",")
+                ));
+            }
+            use std::io::Write;
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            crate::INVALID
+        }
+    }
+}
