@@ -178,7 +178,7 @@ impl fmt::Display for Cause {
             Cause::FuelExhausted { fuel } => write!(
                 f,
                 "ran out of fuel ({fuel} units; an infinite loop, or a budget too small for this \
-                 plugin)\n  help: raise the plugin's fuel budget if the work is legitimate"
+                 plugin)\n  help: if the work is legitimate, raise the budget: `infrac build --fuel N`"
             ),
             Cause::Timeout { limit } => write!(
                 f,

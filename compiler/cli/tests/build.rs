@@ -1,0 +1,184 @@
+//! `infrac build` end to end: determinism, misbehaving plugins, secrets, `infrac plugins`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs infrac with `args` (and extra environment); returns exit code, stdout, stderr.
+fn infrac(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_infrac"));
+    cmd.args(args).current_dir(root()).env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run infrac");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = std::fs::read(&p).expect("read");
+                out.insert(p.strip_prefix(dir).expect("prefix").to_path_buf(), bytes);
+            }
+        }
+    }
+    out
+}
+
+fn examples() -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .expect("examples")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| format!("examples/{}", e.file_name().to_string_lossy()))
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn every_example_builds_byte_identically_at_one_and_two_threads() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for ex in examples() {
+        let mut trees = Vec::new();
+        for threads in ["1", "2"] {
+            let out = tmp
+                .path()
+                .join(format!("{}-{threads}", ex.replace('/', "-")));
+            let (code, _, err) = infrac(
+                &["build", &ex, "-o", out.to_str().expect("utf-8")],
+                &[("RAYON_NUM_THREADS", threads)],
+            );
+            assert_eq!(code, 0, "{ex}: {err}");
+            assert!(err.contains("wrote "), "{ex}: {err}");
+            trees.push(tree(&out));
+        }
+        assert!(!trees[0].is_empty(), "{ex} built nothing");
+        assert_eq!(
+            trees[0], trees[1],
+            "{ex}: output differs between 1 and 2 threads"
+        );
+    }
+}
+
+#[test]
+fn misbehaving_plugins_fail_cleanly_and_leave_the_previous_output() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    let out_s = out.to_str().expect("utf-8");
+    let (code, _, err) = infrac(&["build", "examples/protech", "-o", out_s], &[]);
+    assert_eq!(code, 0, "{err}");
+    let before = tree(&out);
+    let wasm = root().join("tests/plugins/wasm");
+    let abusers = [
+        "loop",
+        "alloc",
+        "recurse",
+        "panic",
+        "badpath",
+        "big-output",
+        "bad-utf8",
+        "wrong-ir",
+        "evil-import",
+        "stderr-flood",
+    ];
+    for name in abusers {
+        let plugin = wasm.join(format!("{name}.wasm"));
+        let started = Instant::now();
+        let (code, _, err) = infrac(
+            &[
+                "build",
+                "examples/protech",
+                "-o",
+                out_s,
+                "--plugin",
+                plugin.to_str().expect("utf-8"),
+            ],
+            &[],
+        );
+        let took = started.elapsed();
+        assert_eq!(code, 1, "{name}: exit {code}\n{err}");
+        assert!(
+            err.contains(&format!("plugin `{name}`")),
+            "{name}: the error does not name the plugin:\n{err}"
+        );
+        assert!(took < Duration::from_secs(60), "{name} took {took:?}");
+        assert!(
+            err.len() < 200_000,
+            "{name}: {} bytes of error output",
+            err.len()
+        );
+        assert_eq!(tree(&out), before, "{name}: the previous output changed");
+    }
+}
+
+#[test]
+fn secrets_are_kept_as_placeholders_unless_deploying() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    let out_s = out.to_str().expect("utf-8");
+    let (code, _, err) = infrac(&["build", "examples/campus", "-o", out_s], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("secrets kept as placeholders"), "{err}");
+    let files = tree(&out);
+    let with_placeholder = files
+        .values()
+        .filter(|b| String::from_utf8_lossy(b).contains("@@secret:"))
+        .count();
+    assert!(with_placeholder > 0, "no placeholder in the campus output");
+    let before = files;
+
+    // A deployment build without the values fails, names the secrets, and writes nothing.
+    let (code, _, err) = infrac(&["build", "examples/campus", "-o", out_s, "--deploy"], &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("missing secret values"), "{err}");
+    assert_eq!(tree(&out), before);
+}
+
+#[test]
+fn plugins_lists_the_embedded_backends() {
+    let (code, out, err) = infrac(&["plugins"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("compose\t") && l.ends_with("\tembedded")),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unknown_target_is_a_usage_error() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    let (code, _, err) = infrac(
+        &[
+            "build",
+            "examples/protech",
+            "-o",
+            out.to_str().expect("utf-8"),
+            "--only",
+            "nope",
+        ],
+        &[],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no plugin renders target `nope`"), "{err}");
+    assert!(!out.exists());
+}
