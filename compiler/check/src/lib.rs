@@ -13,7 +13,6 @@ pub mod hir;
 pub mod lower;
 pub mod resolve;
 pub mod schema;
-pub mod suggest;
 pub mod template;
 
 use infrac_diag::{Diagnostic, FileId, SourceMap, Span, codes, sort_diagnostics};

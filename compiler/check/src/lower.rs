@@ -44,7 +44,7 @@ pub fn lower(cx: &mut Cx, statements: &[std::borrow::Cow<'_, Statement>]) -> Hir
                 format!("unknown statement `{k}` at the top level"),
             )
             .with_label("not allowed here");
-            if let Some(h) = crate::suggest::help(k, TOP_LEVEL.iter().copied()) {
+            if let Some(h) = infrac_diag::suggest::help(k, TOP_LEVEL.iter().copied()) {
                 d = d.with_help(h);
             }
             cx.report(d);

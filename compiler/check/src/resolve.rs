@@ -4,7 +4,7 @@
 
 use crate::hir::*;
 use crate::schema::Cx;
-use crate::suggest;
+use infrac_diag::suggest;
 use infrac_diag::{Diagnostic, Span, codes};
 use infrac_model::*;
 use ipnet::IpNet;

@@ -5,7 +5,7 @@
 //! accessors report wrong types naming the expected one. Everything reports and returns `None`
 //! on error, so lowering carries on and finds every mistake in one run.
 
-use crate::suggest;
+use infrac_diag::suggest;
 use infrac_diag::{Diagnostic, SourceMap, Span, codes};
 use infrac_model::{Origin, PortRange, PortSpec, Protocol};
 use infrac_syntax::ast::{self, Statement, Value, ValueKind};

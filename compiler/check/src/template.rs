@@ -127,7 +127,7 @@ impl Expander<'_, '_> {
                 format!("no template named `{tpl_name}`"),
             );
             if let Some(h) =
-                crate::suggest::help(&tpl_name, self.templates.keys().map(String::as_str))
+                infrac_diag::suggest::help(&tpl_name, self.templates.keys().map(String::as_str))
             {
                 d = d.with_help(h);
             }
@@ -359,7 +359,7 @@ fn report_unknown_var(
     )
     .with_label("unknown template variable");
     d = d.with_help(
-        match crate::suggest::closest(var, vars.keys().map(String::as_str)) {
+        match infrac_diag::suggest::closest(var, vars.keys().map(String::as_str)) {
             Some(c) => format!(
                 "did you mean `${{{c}}}`? Otherwise give the instance an attribute `{var} VALUE`"
             ),

@@ -151,6 +151,20 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
     ALL.iter().find(|c| c.code.0.eq_ignore_ascii_case(code))
 }
 
+/// The reference page of every code, as Markdown (`docs/diagnostics.md`).
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# Diagnostic codes\n\nEvery diagnostic infrac reports has a stable code. `infrac explain CODE` prints the\nexplanation below. This page is generated from `compiler/diag/src/codes.rs`.\n",
+    );
+    for info in ALL {
+        out.push_str(&format!(
+            "\n## {}: {}\n\n{}\n",
+            info.code, info.title, info.explanation
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,18 +184,4 @@ mod tests {
         assert!(lookup("e0302").is_some());
         assert!(lookup("E9999").is_none());
     }
-}
-
-/// The reference page of every code, as Markdown (`docs/diagnostics.md`).
-pub fn reference_markdown() -> String {
-    let mut out = String::from(
-        "# Diagnostic codes\n\nEvery diagnostic infrac reports has a stable code. `infrac explain CODE` prints the\nexplanation below. This page is generated from `compiler/diag/src/codes.rs`.\n",
-    );
-    for info in ALL {
-        out.push_str(&format!(
-            "\n## {}: {}\n\n{}\n",
-            info.code, info.title, info.explanation
-        ));
-    }
-    out
 }

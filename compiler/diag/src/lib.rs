@@ -5,6 +5,7 @@
 
 pub mod codes;
 mod source;
+pub mod suggest;
 
 pub use codes::{Code, CodeInfo};
 pub use source::{FileId, LineCol, SourceFile, SourceMap};

@@ -14,7 +14,6 @@ mod matrix;
 mod policy;
 pub mod render;
 mod resolve;
-mod suggest;
 
 use infrac_diag::{Diagnostic, Span};
 use infrac_model::{AssertionKind, Flow, Model, Origin, PortSpec};

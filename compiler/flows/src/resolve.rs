@@ -9,8 +9,8 @@ use infrac_diag::{Diagnostic, codes};
 use infrac_model::{Endpoint, EndpointKind, Model};
 use ipnet::IpNet;
 
-use crate::suggest::did_you_mean;
 use crate::{Selector, SpannedSelector};
+use infrac_diag::suggest::did_you_mean;
 
 /// A resolved endpoint, by reference to the model element it stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -146,19 +146,7 @@ impl Plugin {
         };
         let raw = match result {
             Ok(raw) => raw,
-            Err(diagnostics) => {
-                let mut diagnostics: Vec<Diagnostic> =
-                    diagnostics.into_iter().map(convert_diagnostic).collect();
-                if diagnostics.is_empty() {
-                    diagnostics.push(Diagnostic {
-                        severity: Severity::Error,
-                        code: "HOST001".to_string(),
-                        message: "the plugin failed without saying why".to_string(),
-                        ir_path: String::new(),
-                    });
-                }
-                return Err(fail(Cause::Diagnostics(diagnostics)));
-            }
+            Err(diagnostics) => return Err(fail(failure(diagnostics))),
         };
         if raw.files.len() > self.limits.max_files {
             return Err(fail(Cause::TooManyFiles {
@@ -231,19 +219,7 @@ impl Plugin {
         };
         let units = match result {
             Ok(units) => units,
-            Err(diagnostics) => {
-                let mut diagnostics: Vec<Diagnostic> =
-                    diagnostics.into_iter().map(convert_diagnostic).collect();
-                if diagnostics.is_empty() {
-                    diagnostics.push(Diagnostic {
-                        severity: Severity::Error,
-                        code: "HOST001".to_string(),
-                        message: "the plugin failed without saying why".to_string(),
-                        ir_path: String::new(),
-                    });
-                }
-                return Err(fail(Cause::Diagnostics(diagnostics)));
-            }
+            Err(diagnostics) => return Err(fail(failure(diagnostics))),
         };
         if units.len() > self.limits.max_files {
             return Err(fail(Cause::TooManyFiles {
@@ -433,4 +409,20 @@ fn validate_info(raw: wit::PluginInfo) -> Result<PluginInfo, Cause> {
             .map(|v| sanitize(v).chars().take(MAX_NAME).collect())
             .collect(),
     })
+}
+
+/// The cause for a call that returned `err(diagnostics)`: never empty, so the user always
+/// learns something.
+fn failure(diagnostics: Vec<wit::Diagnostic>) -> Cause {
+    let mut diagnostics: Vec<Diagnostic> =
+        diagnostics.into_iter().map(convert_diagnostic).collect();
+    if diagnostics.is_empty() {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            code: "HOST001".to_string(),
+            message: "the plugin failed without saying why".to_string(),
+            ir_path: String::new(),
+        });
+    }
+    Cause::Diagnostics(diagnostics)
 }

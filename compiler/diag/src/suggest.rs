@@ -1,4 +1,4 @@
-//! "Did you mean" suggestions.
+//! "Did you mean" suggestions, shared by every phase so they score names the same way.
 
 /// The candidate closest to `name`, if one is close enough to be a likely typo.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -33,6 +33,14 @@ pub fn help<'a>(
     let shown: Vec<String> = all.iter().take(12).map(|c| format!("`{c}`")).collect();
     let more = if all.len() > 12 { ", …" } else { "" };
     Some(format!("expected one of {}{more}", shown.join(", ")))
+}
+
+/// "did you mean `x`?", when a candidate is close.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
 #[cfg(test)]
