@@ -33,6 +33,7 @@ pub use xml::XmlWriter;
 
 /// The WIT bindings (generated from `plugins/wit/backend.wit`); used by [`export_backend!`].
 #[doc(hidden)]
+#[allow(clippy::too_many_arguments)] // generated code
 pub mod bindings {
     wit_bindgen::generate!({
         path: "../wit",
