@@ -60,7 +60,7 @@ infrac_sdk::export_backend!(Compose);
 
 /// A compose duration (`10s`, `1m30s`, `500ms`) from milliseconds.
 fn duration(ms: u64) -> String {
-    if ms % 1000 != 0 {
+    if !ms.is_multiple_of(1000) {
         return format!("{ms}ms");
     }
     let s = ms / 1000;
@@ -70,6 +70,12 @@ fn duration(ms: u64) -> String {
         (0, m, sec) => format!("{m}m{sec}s"),
         (h, m, sec) => format!("{h}h{m}m{sec}s"),
     }
+}
+
+/// A CPU count from thousandths: 500 → `0.5`, 2000 → `2`.
+fn cpus(millicpus: u32) -> String {
+    let text = format!("{}.{:03}", millicpus / 1000, millicpus % 1000);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// A network name for a zone key (`paris.apps` → `paris-apps`).
@@ -182,15 +188,7 @@ fn render(model: &Model, host: &str, services: &[&Service]) -> String {
                         w.line("resources:").indented(|w| {
                             w.line("limits:").indented(|w| {
                                 if let Some(m) = l.millicpus {
-                                    w.line(format!(
-                                        "cpus: {}",
-                                        quoted(
-                                            &format!("{}.{:03}", m / 1000, m % 1000)
-                                                .trim_end_matches('0')
-                                                .trim_end_matches('.')
-                                                .to_string()
-                                        )
-                                    ));
+                                    w.line(format!("cpus: {}", quoted(&cpus(m))));
                                 }
                                 if let Some(b) = l.memory_bytes {
                                     w.line(format!("memory: {}", quoted(&format!("{b}b"))));
@@ -253,5 +251,8 @@ mod tests {
         assert_eq!(duration(120_000), "2m");
         assert_eq!(duration(1_500), "1500ms");
         assert_eq!(duration(3_600_000), "1h0m0s");
+        assert_eq!(cpus(500), "0.5");
+        assert_eq!(cpus(2000), "2");
+        assert_eq!(cpus(1250), "1.25");
     }
 }

@@ -24,7 +24,12 @@ mod tests {
         for p in super::PLUGINS {
             // A component starts with the wasm magic and the component-model layer version.
             assert_eq!(&p.wasm[..4], b"\0asm", "{}", p.name);
-            assert_eq!(&p.wasm[4..8], &[0x0d, 0x00, 0x01, 0x00], "{} is not a component", p.name);
+            assert_eq!(
+                &p.wasm[4..8],
+                &[0x0d, 0x00, 0x01, 0x00],
+                "{} is not a component",
+                p.name
+            );
         }
     }
 }
