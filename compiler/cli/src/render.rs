@@ -108,8 +108,8 @@ fn json(diags: &[Diagnostic], sources: &SourceMap, root: &Path) -> String {
                 .secondary
                 .iter()
                 .map(|l| {
-                    let (f, lc) = sources.locate(l.span);
-                    serde_json::json!({ "file": f, "line": lc.line, "column": lc.column, "message": l.message })
+                    let (_, lc) = sources.locate(l.span);
+                    serde_json::json!({ "file": span_file(sources, root, l.span), "line": lc.line, "column": lc.column, "message": l.message })
                 })
                 .collect();
             serde_json::json!({
@@ -197,8 +197,14 @@ fn human(d: &Diagnostic, sources: &SourceMap, root: &Path) -> String {
                 span_of(l.span),
             ));
         } else {
-            let (f, lc) = sources.locate(l.span);
-            notes.push(format!("{}:{}:{}: {}", f, lc.line, lc.column, l.message));
+            let (_, lc) = sources.locate(l.span);
+            notes.push(format!(
+                "{}:{}:{}: {}",
+                span_file(sources, root, l.span),
+                lc.line,
+                lc.column,
+                l.message
+            ));
         }
     }
     let help = match (&d.help, notes.is_empty()) {
