@@ -38,8 +38,13 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, root: &Path, format: Fo
 }
 
 fn file_name(sources: &SourceMap, root: &Path, d: &Diagnostic) -> String {
+    span_file(sources, root, d.span)
+}
+
+/// The file of a span, as a path from where infrac was run.
+fn span_file(sources: &SourceMap, root: &Path, span: infrac_diag::Span) -> String {
     let name = sources
-        .get(d.span.file)
+        .get(span.file)
         .map(|f| f.name.clone())
         .unwrap_or_else(|| "<input>".into());
     if root.as_os_str().is_empty() {
