@@ -182,3 +182,42 @@ fn an_unknown_target_is_a_usage_error() {
     assert!(err.contains("no plugin renders target `nope`"), "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn plugins_in_the_project_directory_are_loaded_like_any_other() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let project = tmp.path().join("project");
+    std::fs::create_dir_all(project.join("backends")).expect("mkdir");
+    std::fs::copy(
+        root().join("tests/plugins/wasm/echo.wasm"),
+        project.join("backends/echo.wasm"),
+    )
+    .expect("copy echo");
+    std::fs::write(
+        project.join("site.infra"),
+        "project p {\n  domain \"p.example\"\n  plugins \"backends\"\n}\n\nsite s {\n  zone apps { vlan 10; subnet 10.0.0.0/24 }\n  host h1 { address apps 10.0.0.10 }\n}\n",
+    )
+    .expect("write model");
+    let out = tmp.path().join("out");
+    let (code, _, err) = infrac(
+        &[
+            "build",
+            project.to_str().expect("utf-8"),
+            "-o",
+            out.to_str().expect("utf-8"),
+            "--only",
+            "echo",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let files = tree(&out);
+    let ir = files
+        .get(Path::new("model/ir.json"))
+        .expect("echo wrote the IR it was given");
+    assert!(String::from_utf8_lossy(ir).contains("\"h1\""));
+    assert!(
+        err.contains("plugin `echo`: echo renders nothing real") || err.contains("ECHO001"),
+        "the plugin's warning is shown: {err}"
+    );
+}
