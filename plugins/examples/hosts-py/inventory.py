@@ -65,9 +65,15 @@ def shown(value, limit=80):
     text = value if isinstance(value, str) else json.dumps(value)
     if len(text) > limit:
         text = text[:limit] + "…"
-    return "`" + "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
-    ) + "`"
+    return "`" + "".join(c if c.isprintable() else _escape(c) for c in text) + "`"
+
+
+def _escape(c):
+    # Not the `unicode_escape` codec: componentize-py's Python does not bundle it.
+    n = ord(c)
+    if c in "\n\t\r":
+        return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}[c]
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
 
 
 def check_request(target, unit):
