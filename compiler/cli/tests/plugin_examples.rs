@@ -7,6 +7,7 @@
 //! user's, as for any `infrac build`) makes later runs fast.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -27,7 +28,10 @@ fn example(rel: &str) -> Option<PathBuf> {
     if path.is_file() {
         return Some(path);
     }
-    println!(
+    // Straight to stderr, not through `eprintln!`, which the test harness captures: the reason
+    // shows in a plain `cargo test` run.
+    let _ = writeln!(
+        std::io::stderr(),
         "SKIPPED: {rel} is not built (run plugins/examples/install-toolchains.sh, then \
          plugins/examples/build.sh)"
     );
