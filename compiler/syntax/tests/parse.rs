@@ -326,7 +326,7 @@ site ok { id 1 }
         "\
 E0102 21..31 \"\\\"x.example\": unterminated string
 E0103 39..49 \"10.0.0.256\": `10.0.0.256` is not a valid IPv4 address: 256 is over 255
-E0107 59..61 \"\\\\q\": invalid escape `\\\\q` in string
+E0107 59..61 \"\\\\q\": invalid escape `\\q` in string
 E0110 74..75 \"b\": expected `,` between list items
 E0101 82..83 \"@\": unexpected character `@`
 "
