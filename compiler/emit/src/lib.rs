@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 pub use manifest::{Manifest, ManifestEntry};
 pub use path::{MANIFEST_NAME, MAX_PATH, MAX_SEGMENT, PathError, validate_path};
-pub use secrets::{EnvSecrets, SecretMode, SecretResolver, SecretValues};
+pub use secrets::{EnvSecrets, SecretMode, SecretResolver, SecretValues, unsafe_reason};
 pub use tree::write_tree;
 
 /// One file to write.
@@ -100,6 +100,12 @@ pub enum EmitError {
     /// Secrets without a value ([`SecretMode::Resolve`]).
     #[error("missing secret values: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     MissingSecrets(Vec<SecretUse>),
+    /// Secret values that cannot be written safely (name, reason); the values are never shown.
+    #[error(
+        "secret values that cannot be written safely into configuration files: {}; use only letters, digits and punctuation other than quotes, backslash, `$`, backtick, `<`, `>` and `&`",
+        .0.iter().map(|(n, r)| format!("`{n}` ({r})")).collect::<Vec<_>>().join("; ")
+    )]
+    UnsafeSecrets(Vec<(String, String)>),
     /// The output directory is not empty and was not written by infrac.
     #[error(
         "refusing to replace {}: it is not empty and has no {MANIFEST_NAME} (not written by infrac); \

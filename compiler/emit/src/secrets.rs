@@ -109,23 +109,61 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Substitute placeholders in `contents`. Returns the new contents, the names
 /// used, and the names whose value is missing (those stay as placeholders).
+/// Why a secret value cannot be written into a configuration file safely, if it cannot.
+///
+/// Placeholders sit inside quoted strings of many formats (YAML, XML, SQL, shell, HAProxy,
+/// keepalived); emit does not know which, so a value may hold only characters that are literal
+/// in all of them. Anything else could end the string and inject configuration.
+pub fn unsafe_reason(value: &str) -> Option<String> {
+    const SPECIAL: &[char] = &['"', '\'', '\\', '`', '$', '<', '>', '&'];
+    if value.is_empty() {
+        return Some("it is empty".to_string());
+    }
+    value.chars().find_map(|c| {
+        if c.is_control() {
+            Some(format!(
+                "it contains a control character (U+{:04X})",
+                c as u32
+            ))
+        } else if SPECIAL.contains(&c) {
+            Some(format!(
+                "it contains `{c}`, which some configuration formats would interpret"
+            ))
+        } else {
+            None
+        }
+    })
+}
+
 pub(crate) fn substitute(
     contents: &[u8],
     resolver: &dyn SecretResolver,
     mode: SecretMode,
-) -> (Option<Vec<u8>>, BTreeSet<String>, BTreeSet<String>) {
+) -> (
+    Option<Vec<u8>>,
+    BTreeSet<String>,
+    BTreeSet<String>,
+    BTreeMap<String, String>,
+) {
     let found = placeholders(contents);
     let names: BTreeSet<String> = found.iter().map(|(_, n)| n.clone()).collect();
     if found.is_empty() || mode == SecretMode::Keep {
-        return (None, names, BTreeSet::new());
+        return (None, names, BTreeSet::new(), BTreeMap::new());
     }
     let mut missing = BTreeSet::new();
+    let mut unsafe_values = BTreeMap::new();
     let mut out = Vec::with_capacity(contents.len());
     let mut last = 0;
     for (range, name) in found {
         out.extend_from_slice(&contents[last..range.start]);
         match resolver.resolve(&name) {
-            Some(value) => out.extend_from_slice(value.as_bytes()),
+            Some(value) => match unsafe_reason(&value) {
+                None => out.extend_from_slice(value.as_bytes()),
+                Some(reason) => {
+                    out.extend_from_slice(&contents[range.clone()]);
+                    unsafe_values.insert(name, reason);
+                }
+            },
             None => {
                 out.extend_from_slice(&contents[range.clone()]);
                 missing.insert(name);
@@ -134,7 +172,7 @@ pub(crate) fn substitute(
         last = range.end;
     }
     out.extend_from_slice(&contents[last..]);
-    (Some(out), names, missing)
+    (Some(out), names, missing, unsafe_values)
 }
 
 #[cfg(test)]
@@ -152,7 +190,7 @@ mod tests {
     fn resolves_and_reports_missing() {
         let mut values = SecretValues::new();
         values.insert("a", "AAA");
-        let (out, names, missing) = substitute(
+        let (out, names, missing, _) = substitute(
             b"x=@@secret:a@@ y=@@secret:b@@",
             &values,
             SecretMode::Resolve,
@@ -166,7 +204,7 @@ mod tests {
     fn keep_mode_leaves_contents_alone() {
         let mut values = SecretValues::new();
         values.insert("a", "AAA");
-        let (out, names, missing) = substitute(b"@@secret:a@@", &values, SecretMode::Keep);
+        let (out, names, missing, _) = substitute(b"@@secret:a@@", &values, SecretMode::Keep);
         assert!(out.is_none());
         assert_eq!(names.len(), 1);
         assert!(missing.is_empty());
@@ -177,5 +215,43 @@ mod tests {
         let mut values = SecretValues::new();
         values.insert("a", "hunter2");
         assert!(!format!("{values:?}").contains("hunter2"));
+    }
+}
+
+#[cfg(test)]
+mod safety_tests {
+    use super::*;
+
+    #[test]
+    fn values_that_could_inject_configuration_are_refused() {
+        assert_eq!(unsafe_reason("s3cret-Pass_word.2026!"), None);
+        assert_eq!(unsafe_reason("pässwörd"), None);
+        for bad in [
+            "p@ss\"word",
+            "a'b",
+            "a\\b",
+            "a$b",
+            "a`b",
+            "a<b",
+            "a>b",
+            "a&b",
+            "line\nbreak",
+            "tab\there",
+            "",
+        ] {
+            assert!(unsafe_reason(bad).is_some(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn an_unsafe_value_is_reported_not_written() {
+        let mut values = SecretValues::new();
+        values.insert("db", "x\"\nprivileged: true");
+        let (out, _, missing, unsafe_values) =
+            substitute(b"pw: \"@@secret:db@@\"", &values, SecretMode::Resolve);
+        assert!(missing.is_empty());
+        assert!(unsafe_values.contains_key("db"));
+        let out = String::from_utf8(out.unwrap_or_default()).unwrap_or_default();
+        assert!(!out.contains("privileged"), "{out}");
     }
 }

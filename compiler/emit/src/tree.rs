@@ -59,10 +59,12 @@ pub(crate) fn write_tree_with(
     // Secrets, all before touching the disk.
     let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut missing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut unsafe_values: BTreeMap<String, String> = BTreeMap::new();
     let mut entries = Vec::with_capacity(files.len());
     let mut prepared = Vec::with_capacity(files.len());
     for file in files {
-        let (substituted, names, lacking) = substitute(&file.contents, secrets, mode);
+        let (substituted, names, lacking, unsafe_here) = substitute(&file.contents, secrets, mode);
+        unsafe_values.extend(unsafe_here);
         for name in &names {
             uses.entry(name.clone())
                 .or_default()
@@ -92,6 +94,11 @@ pub(crate) fn write_tree_with(
     };
     if !missing.is_empty() {
         return Err(EmitError::MissingSecrets(to_uses(missing)));
+    }
+    if !unsafe_values.is_empty() {
+        return Err(EmitError::UnsafeSecrets(
+            unsafe_values.into_iter().collect(),
+        ));
     }
 
     let (parent_path, name) = split_out_dir(out_dir)?;
