@@ -966,7 +966,23 @@ fn prefixes(cx: &mut Cx, f: &Fields, key: &str) -> Vec<ipnet::IpNet> {
         .into_iter()
         .filter_map(|i| match i.kind {
             ValueKind::Address(a) => Some(ipnet::IpNet::from(a)),
-            ValueKind::Prefix(p) => Some(p.trunc()),
+            ValueKind::Prefix(p) if p.trunc() != p => {
+                cx.report(
+                    Diagnostic::error(
+                        codes::E0206,
+                        i.span,
+                        format!("prefix {p} has host bits set"),
+                    )
+                    .with_label("not a network address")
+                    .with_help(format!(
+                        "write `{}` for the network, or `{}` for the one address",
+                        p.trunc(),
+                        p.addr()
+                    )),
+                );
+                None
+            }
+            ValueKind::Prefix(p) => Some(p),
             _ => {
                 cx.report(Diagnostic::error(
                     codes::E0202,
@@ -1399,6 +1415,23 @@ pub fn selector(cx: &mut Cx, v: &Value) -> Option<SpannedSelector> {
                 }
             };
             (sel, text)
+        }
+        ValueKind::Prefix(p) if p.trunc() != *p => {
+            // Widening `10.0.12.5/24` to `10.0.12.0/24` silently would change what the rule says.
+            cx.report(
+                Diagnostic::error(
+                    codes::E0206,
+                    v.span,
+                    format!("prefix {p} has host bits set"),
+                )
+                .with_label("not a network address")
+                .with_help(format!(
+                    "write `{}` for the network, or `{}` for the one address",
+                    p.trunc(),
+                    p.addr()
+                )),
+            );
+            return None;
         }
         ValueKind::Prefix(p) => (Selector::Prefix(p.trunc()), p.trunc().to_string()),
         ValueKind::Address(a) => (Selector::Prefix(ipnet::IpNet::from(*a)), a.to_string()),

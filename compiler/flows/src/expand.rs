@@ -60,11 +60,54 @@ pub(crate) fn rule(m: &mut Matrix, rule: &RuleInput, diags: &mut Vec<Diagnostic>
         );
         return;
     }
+    // A flow needs a common address family: an IPv4 zone cannot reach an IPv6-only host.
+    let family = |m: &Matrix, id: u32| {
+        let e = m.endpoint_value(id);
+        if e.kind == EndpointKind::Internet {
+            return (true, true);
+        }
+        (
+            e.prefixes.iter().any(|p| p.addr().is_ipv4()),
+            e.prefixes.iter().any(|p| p.addr().is_ipv6()),
+        )
+    };
+    let split = |m: &Matrix, ids: &[u32], v6: bool| -> Vec<u32> {
+        ids.iter()
+            .copied()
+            .filter(|&id| if v6 { family(m, id).1 } else { family(m, id).0 })
+            .collect()
+    };
+    let (from4, from6, to4, to6) = (
+        split(m, &from, false),
+        split(m, &from, true),
+        split(m, &to, false),
+        split(m, &to, true),
+    );
+    if (from4.is_empty() || to4.is_empty()) && (from6.is_empty() || to6.is_empty()) {
+        diags.push(
+            Diagnostic::error(
+                codes::E0605,
+                rule.span,
+                format!(
+                    "rule `{}` allows nothing: `{}` and `{}` share no address family",
+                    rule.name, rule.from.text, rule.to.text
+                ),
+            )
+            .with_label("IPv4 on one side, IPv6 on the other")
+            .with_help("give the hosts addresses of the same family, or write one rule per family"),
+        );
+        return;
+    }
     let services: Vec<u32> = rule.services.iter().map(|s| m.service(s)).collect();
     let prov = m.provenance(FlowOrigin {
         reason: FlowReason::Rule,
         name: rule.name.clone(),
         origin: rule.origin.clone(),
     });
-    m.cross(&from, &to, &services, prov);
+    if from6.is_empty() && to6.is_empty() {
+        m.cross(&from, &to, &services, prov);
+        return;
+    }
+    m.cross(&from4, &to4, &services, prov);
+    m.cross(&from6, &to6, &services, prov);
 }

@@ -264,15 +264,23 @@ fn unresolved_selectors_are_reported() {
 }
 
 #[test]
-fn ipv6_outside_prefixes_are_the_internet() {
-    let rules = [rule("v6", "2001:db8::/32", "www", &["https"], 12)];
-    assert_eq!(
-        check(&rules, &[forbid("p", "internet", "www", &[], 3)]).len(),
-        1
+fn a_rule_between_address_families_allows_nothing() {
+    // `www` is an IPv4 VIP: an IPv6 prefix can never reach it, so the rule is refused rather
+    // than producing a flow no device could enforce.
+    let model = two_sites();
+    let (flows, diags) = compute_flows(
+        &model,
+        &[rule("v6", "2001:db8::/32", "www", &["https"], 12)],
     );
-    // (`10.0.0.0/8` would match: it holds outside addresses, so the port forward from the
-    // internet to `www`.)
-    assert!(check(&rules, &[forbid("p", "10.1.10.0/24", "www", &[], 3)]).is_empty());
-    let default = [rule("v6", "::/0", "www", &["https"], 12)];
-    assert!(check(&default, &[require("p", "internet", "www", &["https"], 3)]).is_empty());
+    assert!(flows.iter().all(|f| f.provenance.name != "v6"));
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].code, codes::E0605);
+    assert!(
+        diags[0].message.contains("share no address family"),
+        "{}",
+        diags[0].message
+    );
+    // `::/0` holds outside addresses too, but no IPv4 ones: it reaches nothing here either.
+    let (_, diags) = compute_flows(&model, &[rule("v6all", "::/0", "www", &["https"], 12)]);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
 }
