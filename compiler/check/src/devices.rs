@@ -221,7 +221,14 @@ fn device(
         if let Some(h) = &a.host {
             match hosts.get(h.v.as_str()) {
                 Some(host) => {
-                    if !host.addresses.iter().any(|ad| ad.zone == z.key) {
+                    // Only when the host was not written with an address there (a bad one is
+                    // already reported).
+                    let declared_there = names.hosts.get(h.v.as_str()).is_some_and(|hh| {
+                        hh.addresses
+                            .iter()
+                            .any(|(zr, _, _)| zr.v.last() == Some(&z.name))
+                    });
+                    if !host.addresses.iter().any(|ad| ad.zone == z.key) && !declared_there {
                         cx.report(Diagnostic::error(
                             codes::E0505,
                             h.span,
@@ -293,7 +300,10 @@ fn device(
     }
     let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
     for i in &interfaces {
-        if seen.insert(&i.name, ()).is_some() {
+        // VLAN sub-interfaces and SVIs are named after their VLAN: a clash there is a
+        // duplicate VLAN, already reported (E0402).
+        let derived = matches!(i.kind, InterfaceKind::Vlan | InterfaceKind::Svi);
+        if seen.insert(&i.name, ()).is_some() && !derived {
             cx.report(Diagnostic::error(
                 codes::E0301,
                 d.span,
@@ -681,6 +691,9 @@ pub fn forwards(
                         .map(|a| (a.address, a.zone.clone()))
                 });
             let Some((target_address, target_zone)) = target else {
+                if hosts.contains_key(f.target.v.as_str()) {
+                    continue; // a host whose addresses were all wrong, already reported
+                }
                 let all: Vec<&str> = lbs
                     .iter()
                     .map(|l| l.name.as_str())

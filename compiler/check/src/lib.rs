@@ -114,9 +114,11 @@ pub fn check(
         let (flows, fd) = infrac_flows::compute_flows(&m, &rules);
         // An endpoint that matches nothing because an earlier error removed what it names is a
         // cascade of that error, not a mistake of its own.
-        let earlier_errors = cx.diags.iter().any(Diagnostic::is_error);
+        let earlier_errors = cx.diags.iter().any(Diagnostic::is_error) || !cx.rejected.is_empty();
         // Likewise a reference to something declared but dropped for its own errors.
+        let zone_keys = declared_zone_keys(&hir);
         let mut declared = declared_names(&hir);
+        declared.extend(zone_keys.iter().map(String::as_str));
         declared.extend(cx.dropped.iter().map(String::as_str));
         let cascade = |d: &Diagnostic| {
             earlier_errors
@@ -132,7 +134,11 @@ pub fn check(
             .flat_map(|p| p.assertions.iter().cloned())
             .collect();
         let pd = infrac_flows::check_policies(&m, &m.flows, &assertions);
-        cx.diags.extend(pd);
+        // A requirement unmet because an erroneous rule was dropped is that error's cascade.
+        cx.diags.extend(
+            pd.into_iter()
+                .filter(|d| !(earlier_errors && d.code == codes::E0604)),
+        );
         model = Some(m);
     }
     let mut diagnostics = cx.diags;
@@ -157,6 +163,18 @@ fn declared_names(hir: &hir::Hir) -> std::collections::BTreeSet<&str> {
         .chain(lbs)
         .chain(dbs)
         .chain(sites)
+        .collect()
+}
+
+/// `site.zone` keys of every declared zone, valid or not.
+fn declared_zone_keys(hir: &hir::Hir) -> Vec<String> {
+    hir.sites
+        .iter()
+        .flat_map(|s| {
+            s.zones
+                .iter()
+                .map(move |z| format!("{}.{}", s.name.v, z.name.v))
+        })
         .collect()
 }
 

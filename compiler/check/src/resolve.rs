@@ -407,6 +407,7 @@ fn hosts(cx: &mut Cx, hir: &Hir, names: &Names, zones: &ZoneTable) -> Vec<Host> 
         let Some(site) = &h.site else { continue };
         if !names.sites.contains_key(site.v.as_str()) {
             unresolved(cx, "site", site, names.sites.keys().copied());
+            cx.dropped.insert(h.name.v.clone());
             continue;
         }
         let mut addresses: Vec<HostAddress> = Vec::new();

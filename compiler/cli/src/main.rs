@@ -7,6 +7,7 @@ mod render;
 
 use clap::{Parser, Subcommand};
 use infrac_check::{CheckOptions, Checked};
+use infrac_diag::codes;
 use render::Format;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -201,6 +202,14 @@ fn load_and_check(
         &loaded.file_refs(),
         &CheckOptions { today: today() },
     );
+    // A file that could not be imported explains a missing project better than E0306 does.
+    let import_failed = loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.code == codes::E0151 || d.code == codes::E0152);
+    if import_failed {
+        checked.diagnostics.retain(|d| d.code != codes::E0306);
+    }
     checked
         .diagnostics
         .extend(loaded.diagnostics.iter().cloned());

@@ -136,7 +136,7 @@ impl Diagnostic {
 }
 
 /// Sorts diagnostics by file, position and code, so output is stable whatever order the phases
-/// found them in, and removes exact duplicates.
+/// found them in, and keeps one diagnostic per code and span.
 pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
         (a.span.file, a.span.start, a.span.end, a.code.0, &a.message).cmp(&(
@@ -147,5 +147,7 @@ pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
             &b.message,
         ))
     });
-    diags.dedup();
+    // One diagnostic per code and place: a mistake inside a template, reported once per
+    // instance with the instance's name in the message, is still one mistake.
+    diags.dedup_by(|b, a| a.code == b.code && a.span == b.span && a.severity == b.severity);
 }
