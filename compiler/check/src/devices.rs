@@ -647,7 +647,32 @@ fn check_peers(cx: &mut Cx, hir: &Hir, devices: &[Device]) {
                         ),
                     ));
                 }
-                Some(_) => {}
+                Some(_) => {
+                    // CARP is a pair: the peer must name this firewall back.
+                    let back = hir
+                        .devices
+                        .iter()
+                        .find(|d| d.name.v == c.peer.v)
+                        .and_then(|d| d.carp.as_ref())
+                        .is_some_and(|pc| pc.peer.v == h.name.v);
+                    if !back {
+                        cx.report(
+                            Diagnostic::error(
+                                codes::E0203,
+                                c.peer.span,
+                                format!(
+                                    "`{}` does not name `{}` as its CARP peer",
+                                    c.peer.v, h.name.v
+                                ),
+                            )
+                            .with_label("one-sided CARP pair")
+                            .with_help(format!(
+                                "add `carp {{ peer {}; password …; skew 100 }}` to `{}`",
+                                h.name.v, c.peer.v
+                            )),
+                        );
+                    }
+                }
                 None => {
                     let all: Vec<&str> = devices
                         .iter()

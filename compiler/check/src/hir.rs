@@ -262,7 +262,7 @@ pub struct DbH {
     pub repl_password: Option<Name>,
     pub read_only: bool,
     pub databases: Vec<String>,
-    pub users: Vec<(String, Option<Name>, Vec<String>)>,
+    pub users: Vec<(String, Option<Name>, Vec<Name>)>,
     pub port: u16,
     pub backup: Option<(u64, BackupKind, String, u32)>,
     pub span: Span,

@@ -108,9 +108,10 @@ fn opt_bool(cx: &mut Cx, f: &Fields, key: &str, default: bool) -> bool {
     f.value(cx, key).and_then(|v| cx.bool(v)).unwrap_or(default)
 }
 
+/// An interval, period or timeout: longer than zero.
 fn opt_duration(cx: &mut Cx, f: &Fields, key: &str, default: u64) -> u64 {
     f.value(cx, key)
-        .and_then(|v| cx.duration(v))
+        .and_then(|v| cx.positive_duration(v))
         .unwrap_or(default)
 }
 
@@ -772,6 +773,23 @@ fn host(cx: &mut Cx, st: &Statement, site: Option<&Name>, hir: &mut Hir) {
     });
 }
 
+/// Whether an environment variable's name says it holds a credential.
+fn looks_like_credential(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    [
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "PRIVATE_KEY",
+        "API_KEY",
+        "APIKEY",
+        "CREDENTIAL",
+    ]
+    .iter()
+    .any(|w| upper.contains(w))
+}
+
 fn health(cx: &mut Cx, st: &Statement, defaults: Health) -> Health {
     let f = Fields::of(
         cx,
@@ -886,6 +904,14 @@ fn service(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
                 continue;
             };
             let val = match &v.kind {
+                ValueKind::String(_) if looks_like_credential(&e.keyword.name) => {
+                    cx.report(
+                        Diagnostic::error(codes::E0701, v.span, format!("`{}` looks like a credential, written inline", e.keyword.name))
+                            .with_label("a secret value in the source")
+                            .with_help("declare `secret NAME { env \"VAR\" }` and write its name here (or rename the variable if it holds no secret)"),
+                    );
+                    None
+                }
                 ValueKind::String(s) => Some(EnvH::Plain(s.clone())),
                 ValueKind::Integer(n) => Some(EnvH::Plain(n.to_string())),
                 ValueKind::Bool(b) => Some(EnvH::Plain(b.to_string())),
@@ -1112,7 +1138,9 @@ fn loadbalancer(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
         let r = g
             .required(cx, "requests", "100")
             .and_then(|v| cx.int(v, 1, 10_000_000));
-        let p = g.required(cx, "per", "10s").and_then(|v| cx.duration(v));
+        let p = g
+            .required(cx, "per", "10s")
+            .and_then(|v| cx.positive_duration(v));
         Some((r? as u32, p?))
     });
     let allow = prefixes(cx, &f, "allow");
@@ -1327,7 +1355,7 @@ fn database(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
             .and_then(|v| cx.secret_name(v))
             .map(|(s, sp)| Sp { v: s, span: sp });
         let grants = match g.value(cx, "grant") {
-            Some(v) => cx.list(v).into_iter().filter_map(|i| cx.name(i)).collect(),
+            Some(v) => names(cx, v),
             None => Vec::new(),
         };
         users.push((n.v, p, grants));
@@ -1335,7 +1363,9 @@ fn database(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
     let port = f.value(cx, "port").and_then(|v| cx.port(v)).unwrap_or(3306);
     let backup = f.one(cx, "backup").and_then(|s| {
         let g = Fields::of(cx, s, &["every", "kind", "at", "keep"], "backup");
-        let every = g.required(cx, "every", "2w").and_then(|v| cx.duration(v))?;
+        let every = g
+            .required(cx, "every", "2w")
+            .and_then(|v| cx.positive_duration(v))?;
         let kind = g
             .value(cx, "kind")
             .and_then(|v| cx.choice(v, &["full", "incremental"]))
@@ -1635,7 +1665,11 @@ fn monitoring(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
                     .with_help("add `above VALUE`"),
             );
         }
-        let for_ms = opt_duration(cx, &g, "for", 300_000);
+        // `for 0s` is meaningful: fire at once.
+        let for_ms = g
+            .value(cx, "for")
+            .and_then(|v| cx.duration(v))
+            .unwrap_or(300_000);
         alerts.push(AlertH {
             kind,
             above,

@@ -215,6 +215,7 @@ pub fn resolve(cx: &mut Cx, hir: &Hir) -> Option<(Model, ZoneTable)> {
     let host_map: BTreeMap<&str, &Host> = hosts.iter().map(|h| (h.name.as_str(), h)).collect();
     let (mut devices, links) = crate::devices::devices(cx, hir, &names, &zones, &host_map);
     let services = services(cx, hir, &names, &zones, &host_map, &project);
+    dependency_cycles(cx, hir);
     let svc_map: BTreeMap<&str, &Service> = services.iter().map(|s| (s.name.as_str(), s)).collect();
     let load_balancers = load_balancers(cx, hir, &names, &zones, &host_map, &svc_map);
     let ha_groups = ha_groups(cx, hir, &names, &zones, &host_map);
@@ -629,6 +630,68 @@ fn services(
     out
 }
 
+/// Services whose `depends` form a cycle (or name themselves) could never start: E0509 at
+/// the entry that closes each cycle.
+fn dependency_cycles(cx: &mut Cx, hir: &Hir) {
+    let deps: BTreeMap<&str, &ServiceH> = hir
+        .services
+        .iter()
+        .map(|s| (s.name.v.as_str(), s))
+        .collect();
+    // Depth-first search with colours: 1 = on the stack, 2 = done.
+    fn visit<'h>(
+        name: &'h str,
+        deps: &BTreeMap<&'h str, &'h ServiceH>,
+        colour: &mut BTreeMap<&'h str, u8>,
+        stack: &mut Vec<&'h str>,
+        found: &mut Vec<(Vec<String>, Span)>,
+    ) {
+        colour.insert(name, 1);
+        stack.push(name);
+        if let Some(s) = deps.get(name) {
+            for d in &s.depends {
+                match colour.get(d.v.as_str()) {
+                    Some(1) => {
+                        let start = stack.iter().position(|n| *n == d.v).unwrap_or(0);
+                        let mut cycle: Vec<String> =
+                            stack[start..].iter().map(|n| n.to_string()).collect();
+                        cycle.push(d.v.clone());
+                        found.push((cycle, d.span));
+                    }
+                    Some(_) => {}
+                    None if deps.contains_key(d.v.as_str()) => {
+                        visit(&d.v, deps, colour, stack, found)
+                    }
+                    None => {}
+                }
+            }
+        }
+        stack.pop();
+        colour.insert(name, 2);
+    }
+    let mut colour = BTreeMap::new();
+    let mut found = Vec::new();
+    for name in deps.keys() {
+        if !colour.contains_key(name) {
+            visit(name, &deps, &mut colour, &mut Vec::new(), &mut found);
+        }
+    }
+    for (cycle, span) in found {
+        cx.report(
+            Diagnostic::error(
+                codes::E0509,
+                span,
+                format!(
+                    "services depend on each other in a cycle: {}",
+                    cycle.join(" -> ")
+                ),
+            )
+            .with_label("closes the cycle")
+            .with_help("remove one `depends` entry so one of them can start first"),
+        );
+    }
+}
+
 /// Whether an image reference names its registry (`host.tld/…`, `host:5000/…`, `localhost/…`).
 fn image_has_registry(image: &str) -> bool {
     match image.split_once('/') {
@@ -732,6 +795,11 @@ fn load_balancers(
                     );
                 }
             }
+            no_duplicates(
+                cx,
+                &format!("the backup list of `{}`", svc.name),
+                &b.backup.iter().collect::<Vec<_>>(),
+            );
             for n in &b.backup {
                 if !servers_of.contains_key(n.v.as_str()) {
                     unresolved(
@@ -1005,7 +1073,15 @@ fn databases(
             let Some(pw) = p.as_ref().and_then(|p| secret_ref(cx, names, p)) else {
                 continue;
             };
-            let mut grants = grants.clone();
+            for g in grants.iter().filter(|g| !d.databases.contains(&g.v)) {
+                unresolved(
+                    cx,
+                    &format!("database listed in `databases` of `{}`", d.name.v),
+                    g,
+                    d.databases.iter().map(String::as_str),
+                );
+            }
+            let mut grants: Vec<String> = grants.iter().map(|g| g.v.clone()).collect();
             grants.sort();
             users.push(DbUser {
                 name: u.clone(),
@@ -1208,7 +1284,10 @@ fn dns(
             .map(|s| s.placements.iter().map(|p| p.address).collect())
     };
     for h in hosts {
-        if let Some(a) = h.addresses.first() {
+        // One A and one AAAA record: the first address of each family.
+        let v4 = h.addresses.iter().find(|a| a.address.is_ipv4());
+        let v6 = h.addresses.iter().find(|a| a.address.is_ipv6());
+        for a in v4.into_iter().chain(v6) {
             records.push(DnsRecord {
                 name: h.name.clone(),
                 address: a.address,

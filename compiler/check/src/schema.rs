@@ -227,6 +227,19 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// A duration longer than zero, in milliseconds (intervals, periods, timeouts).
+    pub fn positive_duration(&mut self, v: &Value) -> Option<u64> {
+        let ms = self.duration(v)?;
+        if ms == 0 {
+            self.report(
+                Diagnostic::error(codes::E0206, v.span, "a duration of 0 here means nothing")
+                    .with_label("must be longer than 0"),
+            );
+            return None;
+        }
+        Some(ms)
+    }
+
     /// A duration in milliseconds.
     pub fn duration(&mut self, v: &Value) -> Option<u64> {
         match v.kind {
@@ -330,6 +343,13 @@ impl<'a> Cx<'a> {
                     );
                     return None;
                 }
+                if ports.start == 0 {
+                    self.report(
+                        Diagnostic::error(codes::E0206, v.span, "port 0 is not a port")
+                            .with_label("ports are 1–65535"),
+                    );
+                    return None;
+                }
                 Some(vec![spec(p, ports.start, ports.end)])
             }
             ValueKind::Name(segs) if segs.len() == 1 => {
@@ -345,6 +365,7 @@ impl<'a> Cx<'a> {
                     "syslog" => vec![spec(Protocol::Udp, 514, 514)],
                     "snmp" => vec![spec(Protocol::Udp, 161, 161)],
                     "tcp" => vec![bare(Protocol::Tcp)],
+                    "sctp" => vec![bare(Protocol::Sctp)],
                     "udp" => vec![bare(Protocol::Udp)],
                     "icmp" => vec![bare(Protocol::Icmp)],
                     "vrrp" => vec![bare(Protocol::Vrrp)],
@@ -382,7 +403,7 @@ impl<'a> Cx<'a> {
 /// Named services accepted where a port spec is expected.
 pub const SERVICE_NAMES: &[&str] = &[
     "ssh", "http", "https", "dns", "ntp", "mysql", "smtp", "ldap", "syslog", "snmp", "tcp", "udp",
-    "icmp", "vrrp", "ospf", "esp", "gre", "any",
+    "sctp", "icmp", "vrrp", "ospf", "esp", "gre", "any",
 ];
 
 /// The model protocol of a syntax protocol.

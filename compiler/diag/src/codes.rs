@@ -126,6 +126,8 @@ codes! {
         "VRRP (keepalived) authentication passwords are at most 8 characters; give the secret `max_length 8`.";
     E0508, "zone not on the device's site",
         "A device port, trunk or address names a zone of another site.";
+    E0509, "dependency cycle",
+        "Services depend on each other in a cycle (or a service depends on itself), so none of them could start first. Remove one `depends` entry.";
     E0601, "ports on a protocol without ports",
         "Only tcp, udp and sctp have ports. `icmp/22` or `ospf/1-2` cannot be enforced as written.";
     E0602, "rule expired",

@@ -135,16 +135,20 @@ pub fn unsafe_reason(value: &str) -> Option<String> {
     })
 }
 
-pub(crate) fn substitute(
-    contents: &[u8],
-    resolver: &dyn SecretResolver,
-    mode: SecretMode,
-) -> (
+/// What substitution gives: the new bytes (none when nothing was substituted), the secrets
+/// referenced, those without a value, and those whose value is unsafe (name → reason).
+pub(crate) type Substitution = (
     Option<Vec<u8>>,
     BTreeSet<String>,
     BTreeSet<String>,
     BTreeMap<String, String>,
-) {
+);
+
+pub(crate) fn substitute(
+    contents: &[u8],
+    resolver: &dyn SecretResolver,
+    mode: SecretMode,
+) -> Substitution {
     let found = placeholders(contents);
     let names: BTreeSet<String> = found.iter().map(|(_, n)| n.clone()).collect();
     if found.is_empty() || mode == SecretMode::Keep {
