@@ -141,9 +141,14 @@ fn render(model: &Model, host: &str, services: &[&Service]) -> String {
                 w.line("restart: unless-stopped");
                 if let (Some(port), Some(p)) = (s.port, place) {
                     w.line("ports:").indented(|w| {
+                        // Each replica binds its own host port: a range as wide as the replicas.
+                        let host_ports = match s.replicas {
+                            0 | 1 => port.to_string(),
+                            n => format!("{port}-{}", u32::from(port) + n - 1),
+                        };
                         w.line(format!(
                             "- {}",
-                            quoted(&format!("{}:{port}:{port}", p.address))
+                            quoted(&format!("{}:{host_ports}:{port}", p.address))
                         ));
                     });
                 }
