@@ -93,7 +93,7 @@ codes! {
     E0306, "project missing or repeated",
         "A model has exactly one `project` block.";
     E0401, "overlapping subnets",
-        "Two zones (or a zone and a link's transit prefix) share addresses. Every subnet in the model must be disjoint.";
+        "Two zones share addresses. Every subnet in the model must be disjoint (a link's transit prefix overlapping a zone is E0408).";
     E0402, "duplicate VLAN id",
         "Two zones of one site (one switching domain) use the same VLAN id.";
     E0403, "VLAN id out of range",
