@@ -109,11 +109,18 @@ fn in_subnet_as_host(
     outside: infrac_diag::Code,
 ) -> bool {
     if net.addr().is_ipv4() != ip.v.is_ipv4() {
-        cx.report(Diagnostic::error(
-            codes::E0409,
-            ip.span,
-            format!("{what} {} is not of the subnet's family ({net})", ip.v),
-        ));
+        cx.report(
+            Diagnostic::error(
+                codes::E0409,
+                ip.span,
+                format!("{what} {} is not of the subnet's family ({net})", ip.v),
+            )
+            .with_label(if ip.v.is_ipv4() {
+                "an IPv4 address in an IPv6 subnet"
+            } else {
+                "an IPv6 address in an IPv4 subnet"
+            }),
+        );
         return false;
     }
     if !net.contains(&ip.v) {

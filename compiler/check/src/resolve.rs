@@ -924,7 +924,9 @@ fn ha_groups(
                             format!("priority {} is out of range", p.v),
                         )
                         .with_label("must be 1–254")
-                        .with_help("255 is reserved for the owner of the address; use 1–254"),
+                        .with_help(
+                            "use a priority from 1 to 254; the highest live member holds the VIP",
+                        ),
                     );
                     continue;
                 }

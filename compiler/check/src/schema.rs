@@ -136,8 +136,12 @@ impl<'a> Cx<'a> {
             ValueKind::Integer(n) if (lo..=hi).contains(&n) => Some(n),
             ValueKind::Integer(n) => {
                 self.report(
-                    Diagnostic::error(codes::E0206, v.span, format!("{n} is out of range"))
-                        .with_label(format!("must be {lo}–{hi}")),
+                    Diagnostic::error(
+                        codes::E0206,
+                        v.span,
+                        format!("{n} is out of range ({lo}–{hi})"),
+                    )
+                    .with_label(format!("must be {lo}–{hi}")),
                 );
                 None
             }

@@ -308,7 +308,11 @@ fn fmt(paths: &[PathBuf], check_only: bool) -> u8 {
         let text = match std::fs::read_to_string(&f) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", f.display());
+                eprintln!(
+                    "error: cannot read `{}`: {}",
+                    f.display(),
+                    load::io_reason(&e)
+                );
                 return FAILURE;
             }
         };
