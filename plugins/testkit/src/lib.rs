@@ -1,0 +1,233 @@
+//! Test support shared by the backend plugins' native tests (never linked into a plugin):
+//!
+//! - [`model_of`] and [`model_from_str`] check `.infra` sources into a [`Model`] with the real
+//!   front end, so a backend's tests start from what users write;
+//! - [`examples`] lists the project's example directories;
+//! - [`render`] runs a backend over every unit of a target;
+//! - [`tool`] finds an external program (haproxy, vtysh…) or fails with how to install it;
+//! - [`Netns`] is a network namespace that is deleted when dropped.
+//!
+//! Tests that need root or an external program call [`tool`]: CI installs every program, so a
+//! missing one is a failure, never a silent skip.
+
+use infrac_sdk::{Backend, File, Model, Target};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every example directory under `examples/`, as (name, path), sorted by name.
+pub fn examples() -> Vec<(String, PathBuf)> {
+    let root = repo_root().join("examples");
+    let mut dirs: Vec<(String, PathBuf)> = std::fs::read_dir(&root)
+        .expect("examples/ is readable")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .map(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (name, p)
+        })
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Checks every `.infra` file of a directory (and what they import) into a model; panics with
+/// the first diagnostic when the sources do not check.
+pub fn model_of(dir: &Path) -> Model {
+    let mut queue: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "infra"))
+        .collect();
+    queue.sort();
+    queue.reverse();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut sources = Vec::new();
+    while let Some(p) = queue.pop() {
+        let key = std::fs::canonicalize(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        if !seen.insert(key) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let name = p
+            .strip_prefix(dir)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .into_owned();
+        let (file, _) = infrac_syntax::parse(infrac_diag::FileId(0), &text);
+        for st in file
+            .statements
+            .iter()
+            .filter(|s| s.keyword.name == "import")
+        {
+            if let Some(infrac_syntax::ast::ValueKind::String(rel)) =
+                st.args.first().map(|a| &a.kind)
+            {
+                queue.push(p.parent().expect("a file has a parent").join(rel));
+            }
+        }
+        sources.push((name, text));
+    }
+    check_sources(&dir.display().to_string(), &sources)
+}
+
+/// Checks one `.infra` text (no imports) into a model; panics with the diagnostics when it does
+/// not check.
+pub fn model_from_str(text: &str) -> Model {
+    check_sources("<inline>", &[("site.infra".to_string(), text.to_string())])
+}
+
+fn check_sources(what: &str, sources: &[(String, String)]) -> Model {
+    let mut map = infrac_diag::SourceMap::new();
+    let mut files = Vec::new();
+    for (name, text) in sources {
+        let id = map.add(name.clone(), text.clone());
+        let (file, diags) = infrac_syntax::parse(id, text);
+        assert!(diags.is_empty(), "{what}: {name} does not parse: {diags:?}");
+        files.push((id, file));
+    }
+    let refs: Vec<_> = files.iter().map(|(id, f)| (*id, f)).collect();
+    let checked = infrac_check::check(&map, &refs, &infrac_check::CheckOptions::default());
+    match checked.model {
+        Some(model) => model,
+        None => panic!("{what} does not check: {:#?}", checked.diagnostics),
+    }
+}
+
+/// Renders every unit of `target` with backend `B`; panics when a unit fails.
+pub fn render<B: Backend>(model: &Model, target: &str) -> Vec<File> {
+    let mut files = Vec::new();
+    for unit in B::units(model, target) {
+        match B::compile(model, &Target::unit(target, &unit)) {
+            Ok(mut f) => files.append(&mut f),
+            Err(d) => panic!("{} `{unit}` does not compile: {d:#?}", B::NAME),
+        }
+    }
+    files
+}
+
+/// The files as one text for a snapshot: `=== path` then the contents, in path order.
+pub fn snapshot_text(files: &[File]) -> String {
+    let mut sorted: Vec<&File> = files.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out = String::new();
+    for f in sorted {
+        out.push_str("=== ");
+        out.push_str(&f.path);
+        out.push('\n');
+        out.push_str(&String::from_utf8_lossy(&f.contents));
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The path of external program `name` (searched in PATH, then /usr/sbin, /usr/lib/frr);
+/// panics with how to install it when it is missing.
+pub fn tool(name: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    dirs.extend(["/usr/sbin", "/sbin", "/usr/lib/frr"].map(PathBuf::from));
+    for d in dirs {
+        let p = d.join(name);
+        if p.is_file() {
+            return p;
+        }
+    }
+    panic!("`{name}` is not installed; `.ci/run` installs every program the tests need")
+}
+
+/// Runs a command, returning its output; panics when it cannot start.
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+/// A network namespace of this test, deleted (with its processes killed) when dropped.
+pub struct Netns {
+    name: String,
+}
+
+impl Netns {
+    /// Creates namespace `infrac-<tag>-<pid>` with its loopback up.
+    pub fn new(tag: &str) -> Netns {
+        let name = format!("infrac-{tag}-{}", std::process::id());
+        let _ = Command::new("ip").args(["netns", "del", &name]).output();
+        let out = run(Command::new("ip").args(["netns", "add", &name]));
+        assert!(
+            out.status.success(),
+            "ip netns add {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ns = Netns { name };
+        ns.ip(&["link", "set", "lo", "up"]);
+        ns
+    }
+
+    /// The namespace's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A command run inside the namespace (`ip netns exec NAME program`).
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", &self.name]).arg(program);
+        c
+    }
+
+    /// Runs `ip ARGS` inside the namespace; panics on failure.
+    pub fn ip(&self, args: &[&str]) {
+        let out = run(Command::new("ip").args(["-n", &self.name]).args(args));
+        assert!(
+            out.status.success(),
+            "ip -n {} {args:?}: {}",
+            self.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Creates a veth pair `a` (in this namespace) – `b` (in `other`, or this one when `None`).
+    pub fn veth(&self, a: &str, b: &str, other: Option<&Netns>) {
+        self.ip(&["link", "add", a, "type", "veth", "peer", "name", b]);
+        if let Some(o) = other {
+            self.ip(&["link", "set", b, "netns", &o.name]);
+            o.ip(&["link", "set", b, "up"]);
+        } else {
+            self.ip(&["link", "set", b, "up"]);
+        }
+        self.ip(&["link", "set", a, "up"]);
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        // Kill whatever still runs inside, then delete the namespace.
+        if let Ok(out) = Command::new("ip")
+            .args(["netns", "pids", &self.name])
+            .output()
+        {
+            for pid in String::from_utf8_lossy(&out.stdout).split_whitespace() {
+                let _ = Command::new("kill").args(["-9", pid]).output();
+            }
+        }
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .output();
+    }
+}
+
+/// A temporary directory for a test's files.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
