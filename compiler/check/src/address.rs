@@ -290,17 +290,18 @@ pub fn check_duplicates(cx: &mut Cx, hir: &Hir, zones: &ZoneTable) {
     }
     let gateways: Vec<IpAddr> = zones.zones.values().map(|(z, _)| z.gateway).collect();
     for d in &hir.devices {
+        // A layer-2 switch's address is a host address; a routing device (firewall, router,
+        // layer-3 switch) holding a zone's gateway address *is* that zone's gateway.
+        let layer2 = d.kind == infrac_model::DeviceKind::Switch && d.routing != Some(true);
         for (_, ip) in d.addresses.iter().chain(d.management.iter()) {
-            if !gateways.contains(&ip.v) || d.kind == infrac_model::DeviceKind::Switch {
+            if !gateways.contains(&ip.v) || layer2 {
                 claims.push((ip.v, Kind::Plain, format!("device `{}`", d.name.v), ip.span));
             }
         }
         for i in &d.interfaces {
             // A routing device's interface that holds its zone's gateway address *is* the
             // gateway, not a second claim on it.
-            let is_gateway = |a: &Sp<IpNet>| {
-                d.kind != infrac_model::DeviceKind::Switch && gateways.contains(&a.v.addr())
-            };
+            let is_gateway = |a: &Sp<IpNet>| !layer2 && gateways.contains(&a.v.addr());
             if let Some(a) = i.address.as_ref().filter(|a| !is_gateway(a)) {
                 claims.push((
                     a.v.addr(),
