@@ -1,6 +1,49 @@
-//! The `haproxy` backend: a haproxy.cfg per load balancer. (Skeleton: being written.)
+//! The `haproxy` backend: one `haproxy.cfg` (HAProxy 2.6) per host that runs a load balancer,
+//! at `haproxy/SITE/HOST/haproxy.cfg`.
+//!
+//! **Units** are host names: a host running several load balancers gets one file with all of
+//! them (one process binds every VIP), and two hosts of one load balancer get one file each
+//! (each binds its own address for metrics).
+//!
+//! **What a file holds.** `global` (logs to `127.0.0.1:514`, `maxconn` as the sum of the
+//! load balancers' limits, chroot and an unprivileged user, TLS 1.2 minimum); per load
+//! balancer a named `defaults` section with its timeouts, one `frontend` (HTTPS on the VIP's
+//! port 443 with the model's certificate when `tls`, HTTP on port 80 without `tls` or to
+//! redirect to HTTPS), and one `backend` (`balance` from the algorithm, servers by address
+//! with their weights and `backup` flags, HTTP or TCP health checks, TLS re-encryption
+//! verified against the model's CA); and, for `stats PORT`, a `frontend stats:PORT` on the
+//! host's monitored address with the Prometheus exporter and the statistics page.
+//!
+//! **Who may connect** is decided at connection time (`tcp-request connection reject`), per
+//! listening port, from three sources that must all agree: the load balancer's `deny` list,
+//! its `allow` list (when given), and the flow matrix's flows towards that address and port.
+//! "The internet" in a flow is every address outside the model's zones, rendered as "not in
+//! any zone subnet". See `docs/backends/haproxy.md`.
+//!
+//! **Errors** (the model cannot be rendered exactly):
+//!
+//! | code | meaning | IR path |
+//! |---|---|---|
+//! | `HAPROXY001` | the unit is not a host that runs a load balancer | `""` or `/hosts/N` |
+//! | `HAPROXY002` | a load balancer with several backends: nothing says which requests go where | `/load_balancers/N/backends/1` |
+//! | `HAPROXY003` | a TCP health check that expects an HTTP status | `…/backends/N/check/expect` |
+//! | `HAPROXY004` | a certificate, CA or health-check path (or metrics path) that is not one plain haproxy.cfg word | the field |
+//! | `HAPROXY005` | a timeout, check interval or rate period of 0 or beyond HAProxy's timers (~24.8 days) | the field |
+//! | `HAPROXY006` | two listeners on one address and port of a host | `/load_balancers/N/vip` or `…/stats_port` |
+//! | `HAPROXY007` | a number outside HAProxy's range (weight > 256, fall or rise 0, maxconn 0) | the field |
+//! | `HAPROXY008` | a metrics endpoint on a host without an address | `/hosts/N` |
+
+mod access;
+mod capability;
+mod plan;
+mod prefix;
+mod render;
+mod syntax;
 
 use infrac_sdk::{Backend, Diagnostic, File, Model, Target};
+
+/// The unit names no host that runs a load balancer.
+pub const NOT_A_LOAD_BALANCER_HOST: &str = "HAPROXY001";
 
 /// The haproxy backend.
 pub struct Haproxy;
@@ -10,12 +53,50 @@ impl Backend for Haproxy {
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["haproxy"];
 
-    fn units(_model: &Model, _target: &str) -> Vec<String> {
-        Vec::new()
+    /// Every host that runs at least one load balancer, sorted by name.
+    fn units(model: &Model, _target: &str) -> Vec<String> {
+        model
+            .hosts
+            .iter()
+            .filter(|h| {
+                model
+                    .load_balancers
+                    .iter()
+                    .any(|lb| lb.hosts.contains(&h.name))
+            })
+            .map(|h| h.name.clone())
+            .collect()
     }
 
-    fn compile(_model: &Model, _target: &Target) -> Result<Vec<File>, Vec<Diagnostic>> {
-        Ok(Vec::new())
+    fn compile(model: &Model, target: &Target) -> Result<Vec<File>, Vec<Diagnostic>> {
+        let Some((index, host)) = model
+            .hosts
+            .iter()
+            .enumerate()
+            .find(|(_, h)| h.name == target.unit)
+        else {
+            return Err(vec![Diagnostic::error(
+                NOT_A_LOAD_BALANCER_HOST,
+                "",
+                format!("no host named `{}`", target.unit),
+            )]);
+        };
+        if !model
+            .load_balancers
+            .iter()
+            .any(|lb| lb.hosts.contains(&host.name))
+        {
+            return Err(vec![Diagnostic::error(
+                NOT_A_LOAD_BALANCER_HOST,
+                format!("/hosts/{index}"),
+                format!("host `{}` runs no load balancer", host.name),
+            )]);
+        }
+        let plan = plan::host_plan(model, index, host)?;
+        Ok(vec![File::text(
+            format!("haproxy/{}/{}/haproxy.cfg", host.site, host.name),
+            render::config(model, &plan),
+        )])
     }
 }
 
