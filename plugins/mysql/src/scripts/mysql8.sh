@@ -25,6 +25,12 @@ take_backup() {
 		return 1
 	fi
 	mapfile -t closed <<<"$listing"
+	# Every log after the last saved must still be there, or the chain has a gap.
+	if [ $(( 10#${closed[0]##*.} )) -gt $(( last + 1 )) ]; then
+		echo "$0: binary logs after number $last were purged before they were saved;" \
+			"move ${2%/*} away to start a new chain" >&2
+		return 1
+	fi
 	# The newest log is still being written; every older one after the last saved is wanted.
 	closed=("${closed[@]:0:${#closed[@]}-1}")
 	for log in "${closed[@]}"; do
@@ -33,11 +39,6 @@ take_backup() {
 		fi
 	done
 	if [ ${#wanted[@]} -gt 0 ]; then
-		if [ $(( 10#${wanted[0]##*.} )) -ne $(( last + 1 )) ]; then
-			echo "$0: binary logs after number $last were purged before they were saved;" \
-				"move ${2%/*} away to start a new chain" >&2
-			return 1
-		fi
 		mysqlbinlog "${defaults[@]}" --read-from-remote-server --raw --result-file="$1/" \
 			"${wanted[@]}"
 		last=$(( 10#${wanted[${#wanted[@]}-1]##*.} ))
