@@ -3,6 +3,7 @@
 
 use crate::access::{Access, access};
 use crate::capability::{self, check_load_balancer};
+use crate::syntax::endpoint;
 use infrac_sdk::{Diagnostic, Exporter, Host, LoadBalancer, Model};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -191,39 +192,53 @@ fn metrics_path(model: &Model, host: &Host, address: IpAddr, port: u16) -> Strin
 
 /// Errors for listeners that share an address and port on this host.
 fn bind_conflicts(balancers: &[BalancerPlan], stats: &[StatsPlan]) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
-    // (address, port) → what listens there first
-    let mut taken: BTreeMap<(IpAddr, u16), String> = BTreeMap::new();
-    let mut claim = |key: (IpAddr, u16), what: String, at: String| {
-        if let Some(first) = taken.get(&key) {
-            errors.push(Diagnostic::error(
-                BIND_CONFLICT,
-                at,
-                format!(
-                    "{what} would listen on {}:{}, where {first} already listens: one \
-                     HAProxy cannot tell their connections apart",
-                    key.0, key.1
-                ),
-            ));
-        } else {
-            taken.insert(key, what);
-        }
-    };
+    // Every listener as (what, IR path, address, port), in file order.
+    let mut listeners: Vec<(String, String, IpAddr, u16)> = Vec::new();
     for b in balancers {
         for l in &b.listeners {
-            claim(
-                (b.lb.vip, l.port),
+            listeners.push((
                 format!("load balancer `{}`", b.lb.name),
                 format!("/load_balancers/{}/vip", b.index),
-            );
+                b.lb.vip,
+                l.port,
+            ));
         }
     }
     for s in stats {
-        claim(
-            (s.address, s.port),
+        listeners.push((
             format!("the metrics endpoint of `{}`", s.balancers.join("`, `")),
             s.ir_path.clone(),
-        );
+            s.address,
+            s.port,
+        ));
     }
-    errors
+    // (address, port) → who listens there first; then one error per later element.
+    let mut taken: BTreeMap<(IpAddr, u16), &str> = BTreeMap::new();
+    let mut clashes: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
+    for (what, at, address, port) in &listeners {
+        match taken.get(&(*address, *port)) {
+            Some(first) if first != what => clashes
+                .entry((at.as_str(), what.as_str()))
+                .or_default()
+                .push(format!("{} (taken by {first})", endpoint(*address, *port))),
+            Some(_) => {}
+            None => {
+                taken.insert((*address, *port), what.as_str());
+            }
+        }
+    }
+    clashes
+        .into_iter()
+        .map(|((at, what), places)| {
+            Diagnostic::error(
+                BIND_CONFLICT,
+                at,
+                format!(
+                    "{what} would listen on {}: one HAProxy cannot tell the connections of \
+                     two listeners on one address and port apart",
+                    places.join(", ")
+                ),
+            )
+        })
+        .collect()
 }

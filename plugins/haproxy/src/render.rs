@@ -7,9 +7,6 @@ use crate::syntax::{duration, endpoint};
 use infrac_sdk::{Algorithm, LoadBalancer, Model, TextWriter};
 use std::net::IpAddr;
 
-/// Global `maxconn` share of a load balancer that models no `maxconn` (HAProxy's historical
-/// per-proxy default).
-pub const DEFAULT_LB_MAXCONN: u64 = 2_000;
 /// Connections a metrics endpoint may hold.
 pub const STATS_MAXCONN: u64 = 100;
 /// Client addresses a rate-limit table holds; the least recently seen are evicted first.
@@ -45,10 +42,18 @@ pub fn config(model: &Model, plan: &HostPlan) -> String {
 }
 
 fn global(w: &mut TextWriter, plan: &HostPlan) {
+    // The process limit is the sum of the frontends' limits, unless a load balancer models
+    // none: then HAProxy sizes it from the file-descriptor limit, as it does by default.
+    let unlimited: Vec<&str> = plan
+        .balancers
+        .iter()
+        .filter(|b| b.lb.maxconn.is_none())
+        .map(|b| b.lb.name.as_str())
+        .collect();
     let maxconn = plan
         .balancers
         .iter()
-        .map(|b| b.lb.maxconn.map_or(DEFAULT_LB_MAXCONN, u64::from))
+        .filter_map(|b| b.lb.maxconn.map(u64::from))
         .chain(plan.stats.iter().map(|_| STATS_MAXCONN))
         .fold(0u64, u64::saturating_add);
     let reencrypts = plan
@@ -57,7 +62,14 @@ fn global(w: &mut TextWriter, plan: &HostPlan) {
         .any(|b| b.lb.backends.iter().any(|be| be.reencrypt.is_some()));
     w.line("global").indented(|w| {
         w.line("log 127.0.0.1:514 local0");
-        w.line(format!("maxconn {maxconn}"));
+        if unlimited.is_empty() {
+            w.line(format!("maxconn {maxconn}"));
+        } else {
+            w.line(format!(
+                "# no maxconn: {} models no connection limit; HAProxy derives one from `ulimit -n`.",
+                unlimited.join(", ")
+            ));
+        }
         w.line("chroot /var/lib/haproxy");
         w.line("user haproxy");
         w.line("group haproxy");

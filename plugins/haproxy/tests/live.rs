@@ -1,0 +1,262 @@
+//! Live runs of generated configurations on loopback: HAProxy in front of small HTTP backends
+//! (threads of this test), showing balancing, weights, failover after `fall × inter`, backup
+//! servers, the flow matrix and the allow/deny lists at connection time, the rate limit, and
+//! the metrics endpoint.
+//!
+//! Each test uses its own `127.X.N.0/24` (see `loopback_net`); HAProxy's frontend port, 80 in
+//! the model, is moved to a free port in the generated text.
+
+mod common;
+
+use common::live::{
+    RunningHaproxy, TestBackend, accepted_then_closed, common_free_port, free_port, get,
+    loopback_net, poll, server_status, sock, wait_until_serving,
+};
+use infrac_plugin_haproxy::Haproxy;
+use infrac_testkit::{model_from_str, render, tempdir};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::Path;
+
+/// A site on `net` with a load-balancer host `lb1` (`net.10`) and application hosts
+/// `app1`… (`net.71`…) running service `web` on `port`.
+fn site(net: &str, apps: usize, port: u16) -> String {
+    let hosts: String = (1..=apps)
+        .map(|i| format!("  host app{i} {{ address apps {net}.{} }}\n", 70 + i))
+        .collect();
+    let on: Vec<String> = (1..=apps).map(|i| format!("app{i}")).collect();
+    format!(
+        r#"project live {{ domain "live.test" }}
+site lo {{
+  id 1
+  zone lbs {{ vlan 10; subnet {net}.0/26 }}
+  zone apps {{ vlan 11; subnet {net}.64/26 }}
+  host lb1 {{ address lbs {net}.10 }}
+{hosts}}}
+service web {{ image "web:1"; port {port}; on [{}] }}
+"#,
+        on.join(", ")
+    )
+}
+
+/// The addresses of `app1`…`appN` on `net`.
+fn app_ips(net: &str, apps: usize) -> Vec<String> {
+    (1..=apps).map(|i| format!("{net}.{}", 70 + i)).collect()
+}
+
+/// Renders `text`'s only haproxy.cfg, moves each `(vip, model port)` listener to a free port,
+/// checks the result with `haproxy -c` and starts HAProxy; returns HAProxy and the listeners'
+/// real addresses, in order.
+fn launch(
+    text: &str,
+    listeners: &[(String, u16)],
+    dir: &Path,
+) -> (RunningHaproxy, Vec<SocketAddr>) {
+    let model = model_from_str(text);
+    let files = render::<Haproxy>(&model, "haproxy");
+    assert_eq!(files.len(), 1);
+    let mut cfg = String::from_utf8(files[0].contents.clone()).unwrap();
+    let mut frontends = Vec::new();
+    for (vip, model_port) in listeners {
+        let port = free_port(vip);
+        let bind = format!("bind {vip}:{model_port}");
+        assert!(cfg.contains(&bind), "no `{bind}` in\n{cfg}");
+        for end in ["\n", " "] {
+            cfg = cfg.replace(&format!("{bind}{end}"), &format!("bind {vip}:{port}{end}"));
+        }
+        // With several listeners, the flow matrix is enforced per port.
+        cfg = cfg.replace(
+            &format!("dst_port {model_port}\n"),
+            &format!("dst_port {port}\n"),
+        );
+        frontends.push(sock(vip, port));
+    }
+    let path = dir.join("haproxy.cfg");
+    std::fs::write(&path, &cfg).unwrap();
+    let (ok, output) = common::haproxy_check(&path);
+    assert!(ok, "haproxy -c:\n{output}\n{cfg}");
+    (RunningHaproxy::start(&path, dir), frontends)
+}
+
+/// `(vip, 80)` for each address.
+fn http(vips: &[String]) -> Vec<(String, u16)> {
+    vips.iter().map(|v| (v.clone(), 80)).collect()
+}
+
+/// Which backend answered each of `n` requests, counted by name; every answer must be a 200.
+fn tally(frontend: SocketAddr, n: usize) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for i in 0..n {
+        let a = get(frontend, "/").unwrap_or_else(|e| panic!("request {i}: {e}"));
+        assert_eq!(a.status, 200, "request {i}: {a:?}");
+        *counts.entry(a.body).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+/// Polls until `n` consecutive requests are all answered by `only`; returns how many polls.
+fn until_only(haproxy: &mut RunningHaproxy, frontend: SocketAddr, only: &str, n: usize) {
+    let done = poll(50, || {
+        haproxy.assert_running();
+        (0..n)
+            .all(|_| get(frontend, "/").is_ok_and(|a| a.status == 200 && a.body == only))
+            .then_some(())
+    });
+    assert!(
+        done.is_some(),
+        "requests never all went to {only}:\n{}",
+        haproxy.log()
+    );
+}
+
+const CHECK: &str = r#"check { http "/healthz"; interval 100ms; fall 2; rise 1 }"#;
+
+#[test]
+fn roundrobin_splits_evenly_fails_over_and_recovers() {
+    let net = loopback_net(1);
+    let port = common_free_port(&app_ips(&net, 2));
+    let stats = free_port(&format!("{net}.10"));
+    let text = site(&net, 2, port)
+        + &format!(
+            "loadbalancer www {{ on [lb1]; vip {net}.20; algorithm roundrobin\n\
+               backend web {{ {CHECK} }}; stats {stats} }}\n\
+             allow internet -> www http\n\
+             allow internet -> lb1 tcp/{stats}\n"
+        );
+    let dir = tempdir();
+    let app1 = TestBackend::start("app1", &format!("{net}.71"), port);
+    let mut app2 = TestBackend::start("app2", &format!("{net}.72"), port);
+    let (mut haproxy, fe) = launch(&text, &http(&[format!("{net}.20")]), dir.path());
+    let stats = sock(&format!("{net}.10"), stats);
+    wait_until_serving(&mut haproxy, fe[0]);
+    assert_eq!(tally(fe[0], 10), counts(&[("app1", 5), ("app2", 5)]));
+    // fall 2 × inter 100ms: the health checks take app2 out within a few hundred ms.
+    app2.kill();
+    let down = poll(50, || {
+        (server_status(stats, "www.web", "app2").as_deref() == Some("DOWN")).then_some(())
+    });
+    assert!(down.is_some(), "app2 never marked DOWN:\n{}", haproxy.log());
+    assert_eq!(
+        server_status(stats, "www.web", "app1").as_deref(),
+        Some("UP")
+    );
+    until_only(&mut haproxy, fe[0], "app1", 5);
+    // rise 1: back in the rotation after one good check.
+    let _app2 = TestBackend::start("app2", &format!("{net}.72"), port);
+    let up = poll(50, || {
+        (server_status(stats, "www.web", "app2").as_deref() == Some("UP")).then_some(())
+    });
+    assert!(up.is_some(), "app2 never came back UP:\n{}", haproxy.log());
+    let seen = tally(fe[0], 10);
+    assert_eq!(seen.values().sum::<usize>(), 10);
+    assert!(seen.get("app2").is_some_and(|n| *n >= 4), "{seen:?}");
+    drop(app1);
+}
+
+#[test]
+fn weights_one_to_three_give_two_and_six_of_eight() {
+    let net = loopback_net(2);
+    let port = common_free_port(&app_ips(&net, 2));
+    let text = site(&net, 2, port)
+        + &format!(
+            "loadbalancer www {{ on [lb1]; vip {net}.20; algorithm roundrobin\n\
+               backend web {{ weight app1 1; weight app2 3; {CHECK} }} }}\n\
+             allow internet -> www http\n"
+        );
+    let dir = tempdir();
+    let _app1 = TestBackend::start("app1", &format!("{net}.71"), port);
+    let _app2 = TestBackend::start("app2", &format!("{net}.72"), port);
+    let (mut haproxy, fe) = launch(&text, &http(&[format!("{net}.20")]), dir.path());
+    // Wait without sending requests, so the weighted rotation starts from its beginning.
+    let ready = poll(50, || {
+        haproxy.assert_running();
+        std::net::TcpStream::connect(fe[0]).ok()
+    });
+    assert!(ready.is_some(), "{}", haproxy.log());
+    assert_eq!(tally(fe[0], 8), counts(&[("app1", 2), ("app2", 6)]));
+}
+
+#[test]
+fn backup_serves_only_when_the_others_are_down() {
+    let net = loopback_net(3);
+    let port = common_free_port(&app_ips(&net, 3));
+    let text = site(&net, 3, port)
+        + &format!(
+            "loadbalancer www {{ on [lb1]; vip {net}.20; algorithm leastconn\n\
+               backend web {{ backup [app3]; {CHECK} }} }}\n\
+             allow internet -> www http\n"
+        );
+    let dir = tempdir();
+    let mut app1 = TestBackend::start("app1", &format!("{net}.71"), port);
+    let mut app2 = TestBackend::start("app2", &format!("{net}.72"), port);
+    let _app3 = TestBackend::start("app3", &format!("{net}.73"), port);
+    let (mut haproxy, fe) = launch(&text, &http(&[format!("{net}.20")]), dir.path());
+    wait_until_serving(&mut haproxy, fe[0]);
+    let seen = tally(fe[0], 10);
+    assert_eq!(
+        seen.get("app3"),
+        None,
+        "the backup served while others were up: {seen:?}"
+    );
+    assert_eq!(seen.values().sum::<usize>(), 10);
+    app1.kill();
+    until_only(&mut haproxy, fe[0], "app2", 3);
+    app2.kill();
+    until_only(&mut haproxy, fe[0], "app3", 5);
+}
+
+#[test]
+fn clients_rate_limit_and_metrics_on_one_host_with_five_load_balancers() {
+    let net = loopback_net(4);
+    let port = common_free_port(&app_ips(&net, 1));
+    let stats = free_port(&format!("{net}.10"));
+    // The client is 127.0.0.1: outside every zone, so "the internet".
+    let text = site(&net, 1, port)
+        + &format!(
+            "loadbalancer open {{ on [lb1]; vip {net}.20; backend web {{}}; stats {stats} }}\n\
+             loadbalancer closed {{ on [lb1]; vip {net}.21; backend web {{}} }}\n\
+             loadbalancer denied {{ on [lb1]; vip {net}.22; backend web {{}}; deny [127.0.0.0/24] }}\n\
+             loadbalancer unlisted {{ on [lb1]; vip {net}.23; backend web {{}}; allow [10.0.0.0/8] }}\n\
+             loadbalancer limited {{ on [lb1]; vip {net}.24; backend web {{}}; rate {{ requests 5; per 10s }} }}\n\
+             allow internet -> open http\n\
+             allow lo.apps -> closed http {{ why \"only the application zone\" }}\n\
+             allow internet -> denied http\n\
+             allow internet -> unlisted http\n\
+             allow internet -> limited http\n\
+             allow internet -> lb1 tcp/{stats}\n"
+        );
+    let dir = tempdir();
+    let _app1 = TestBackend::start("app1", &format!("{net}.71"), port);
+    let vips: Vec<String> = (20..=24).map(|i| format!("{net}.{i}")).collect();
+    let (mut haproxy, fe) = launch(&text, &http(&vips), dir.path());
+    wait_until_serving(&mut haproxy, fe[0]);
+    // The flow matrix lets only lo.apps reach `closed`; `denied` denies the client's /24;
+    // `unlisted` allows only 10.0.0.0/8. Each refuses the connection without an answer.
+    for (name, frontend) in [("closed", fe[1]), ("denied", fe[2]), ("unlisted", fe[3])] {
+        let refused = accepted_then_closed(frontend);
+        assert!(refused.is_ok(), "{name}: {refused:?}");
+    }
+    // 5 requests per 10s: five pass, the sixth gets 429.
+    for i in 0..5 {
+        let a = get(fe[4], "/").unwrap();
+        assert_eq!((a.status, a.body.as_str()), (200, "app1"), "request {i}");
+    }
+    assert_eq!(get(fe[4], "/").unwrap().status, 429);
+    // Prometheus metrics and the statistics page on the host's address.
+    let metrics = get(sock(&format!("{net}.10"), stats), "/metrics").unwrap();
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics
+            .body
+            .contains("haproxy_frontend_http_requests_total{proxy=\"limited\"}"),
+        "{}",
+        metrics.body
+    );
+    let page = get(sock(&format!("{net}.10"), stats), "/stats").unwrap();
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Statistics Report"), "{}", page.body);
+}
