@@ -4,7 +4,7 @@
 mod common;
 
 use infrac_plugin_frr::Frr;
-use infrac_sdk::{Backend, Target};
+use infrac_sdk::Backend;
 
 #[test]
 fn every_example_renders_a_snapshot() {
