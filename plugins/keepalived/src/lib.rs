@@ -35,6 +35,7 @@
 //! See `docs/backends/keepalived.md`.
 
 pub mod advert;
+pub mod checks;
 pub mod codes;
 pub mod plan;
 pub mod render;
