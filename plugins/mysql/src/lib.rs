@@ -23,7 +23,7 @@
 //! | `MYSQL004` | incremental backups with `keep 1`: every backup builds on the previous ones, so a rotation needs at least 2 |
 //! | `MYSQL005` | a replica has no address of the primary's address family, so it cannot connect to it |
 //! | `MYSQL006` | a name or secret placeholder that cannot be written safely into SQL, option files, paths or scripts, or a database named like a system schema |
-//! | `MYSQL007` | a name longer than the flavour allows (user names: 32 characters on MySQL 8, 80 on MariaDB; database names: 64) |
+//! | `MYSQL007` | a name longer than the flavour allows (user names: 32 characters on MySQL 8, 128 on MariaDB; database names: 64) |
 //! | `MYSQL008` | the replication user is also an application user |
 //! | `MYSQL009` | a host is a node of two clusters: the option fragment configures one server per host |
 //! | `MYSQL010` | the IR is inconsistent (a replica without a replication password, a backup host that is no node, a backup time that is not `HH:MM`, `keep 0`, a node that is no host) |

@@ -81,7 +81,7 @@ const SYSTEM_SCHEMAS: &[&str] = &["mysql", "sys", "information_schema", "perform
 /// The longest user name the flavour accepts.
 fn max_user_len(flavour: Flavour) -> usize {
     match flavour {
-        Flavour::Mariadb => 80,
+        Flavour::Mariadb => 128,
         Flavour::Mysql8 => 32,
     }
 }

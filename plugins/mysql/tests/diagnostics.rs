@@ -142,6 +142,13 @@ fn mysql007_names_longer_than_the_flavour_allows() {
     let m = model(&text.replace("flavour mariadb", "flavour mysql8"));
     assert_eq!(codes(&m), one("MYSQL007", "/databases/0/users/0/name"));
 
+    // MariaDB (10.11 checked) takes at most 128.
+    let text = GOOD.replace("user app {", &format!("user {} {{", "u".repeat(129)));
+    assert_eq!(
+        codes(&model(&text)),
+        one("MYSQL007", "/databases/0/users/0/name")
+    );
+
     let long = "d".repeat(65);
     let m = model(&GOOD.replace("shop", &long));
     assert_eq!(codes(&m), one("MYSQL007", "/databases/0/databases/0"));
