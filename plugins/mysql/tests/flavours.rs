@@ -226,3 +226,19 @@ fn a_cluster_without_replicas_has_no_replication() {
     let cnf = file(&files, "mysql/solo/db1/infrac.cnf");
     assert!(!cnf.contains("read_only"), "{cnf}");
 }
+
+#[test]
+fn a_replicas_only_address_of_the_family_is_its_source_even_off_link() {
+    // db4's one IPv4 address is in the apps zone, routed to the primary: still the only
+    // address it can connect from.
+    let files = files(&model(
+        "database main { flavour mysql8; primary db1; replica db4\n\
+         replication { user repl; password db-repl } }",
+    ));
+    let sql = file(&files, "mysql/main/primary.sql");
+    assert!(
+        sql.contains("GRANT REPLICATION SLAVE ON *.* TO 'repl'@'10.12.0.14';"),
+        "{sql}"
+    );
+    assert!(!sql.contains("'repl'@'%'"), "{sql}");
+}
