@@ -1,0 +1,58 @@
+//! Deterministic UUIDs for the `uuid` attributes of OPNsense's model items.
+//!
+//! OPNsense identifies array items (VLANs, VIPs, rules, OSPF areas and interfaces) by a UUID
+//! and links some of them by it (an OSPF interface names its area's UUID). A build must be
+//! byte-identical for the same model, so the UUIDs are derived from a stable key (device,
+//! section and the item's identity) with FNV-1a (128-bit) and a splitmix64 finish, formatted as
+//! an RFC 9562 version 8 ("custom") UUID.
+
+/// The UUID for `key` (e.g. `fw1/vlan/vtnet1/10`).
+pub fn uuid(key: &str) -> String {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let mut hash = OFFSET;
+    for byte in "infrac-opnsense:".bytes().chain(key.bytes()) {
+        hash ^= u128::from(byte);
+        hash = hash.wrapping_mul(PRIME);
+    }
+    // FNV alone diffuses poorly (similar keys, similar UUIDs): finish with two rounds of the
+    // splitmix64 finaliser across both halves.
+    let (hi, lo) = ((hash >> 64) as u64, hash as u64);
+    let lo = mix(lo ^ hi.rotate_left(32));
+    let hi = mix(hi ^ lo);
+    hash = (u128::from(hi) << 64) | u128::from(lo);
+    // Version 8 in bits 48..52 (from the left), variant 0b10 in bits 64..66.
+    hash = (hash & !(0xF_u128 << 76)) | (0x8_u128 << 76);
+    hash = (hash & !(0x3_u128 << 62)) | (0x2_u128 << 62);
+    let hex = format!("{hash:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// The splitmix64 finaliser.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_distinct_and_well_formed() {
+        let a = uuid("fw1/vlan/vtnet1/10");
+        assert_eq!(a, uuid("fw1/vlan/vtnet1/10"));
+        assert_ne!(a, uuid("fw1/vlan/vtnet1/11"));
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "8", "version 8: {a}");
+        assert!("89ab".contains(&a[19..20]), "RFC variant: {a}");
+    }
+}
