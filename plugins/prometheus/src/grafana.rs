@@ -1,0 +1,303 @@
+//! Grafana provisioning for dashboard services: a Prometheus data source, a dashboard provider
+//! and one overview dashboard.
+
+use crate::codes;
+use crate::format::{duration, socket};
+use crate::json::Json;
+use crate::plan::Unit;
+use crate::promql::measure;
+use crate::scrape::Job;
+use infrac_sdk::yaml::scalar;
+use infrac_sdk::{
+    AlertKind, Diagnostic, Endpoint, Exporter, Model, PortSpec, Protocol, TextWriter,
+};
+use std::net::IpAddr;
+
+/// The data source's uid, which the dashboard's panels name.
+pub const DATASOURCE_UID: &str = "infrac-prometheus";
+/// Where the provider reads dashboards, inside the Grafana container (the provisioning
+/// directory, `/etc/grafana/provisioning`, holds them so one mount serves all).
+pub const DASHBOARD_DIR: &str = "/etc/grafana/provisioning/dashboards/infrac";
+
+/// Whether an endpoint covers an address.
+fn covers(endpoint: &Endpoint, address: IpAddr) -> bool {
+    endpoint.prefixes.iter().any(|p| p.contains(&address))
+}
+
+/// Whether a flow's service covers TCP `port`.
+fn carries_tcp(service: &PortSpec, port: u16) -> bool {
+    match service.protocol {
+        Protocol::Any => true,
+        Protocol::Tcp => {
+            service.ports.is_empty()
+                || service
+                    .ports
+                    .iter()
+                    .any(|r| (r.start..=r.end).contains(&port))
+        }
+        _ => false,
+    }
+}
+
+/// Whether the flow matrix lets `from` reach TCP `port` on `to`.
+fn flow_allows(model: &Model, from: IpAddr, to: IpAddr, port: u16) -> bool {
+    model
+        .flows
+        .iter()
+        .any(|f| covers(&f.from, from) && covers(&f.to, to) && carries_tcp(&f.service, port))
+}
+
+/// The Prometheus URL the unit's dashboards use: the server on the same host, else one in
+/// the same site, else the first by host name; an error when the port is unknown or no flow
+/// lets a dashboard reach it.
+pub fn prometheus_url(model: &Model, unit: &Unit) -> Result<String, Vec<Diagnostic>> {
+    let server = unit.server;
+    let Some(port) = server.service.port else {
+        return Err(vec![Diagnostic::error(
+            codes::NO_SERVER_PORT,
+            format!("/services/{}", server.index),
+            format!(
+                "dashboard `{}` needs the port of the monitoring server `{}` for its data \
+                 source; declare `port` on the service",
+                unit.dashboards
+                    .first()
+                    .map(|(_, d)| d.name.as_str())
+                    .unwrap_or_default(),
+                server.service.name
+            ),
+        )]);
+    };
+    let mut placements: Vec<_> = server.service.placements.iter().collect();
+    placements.sort_by(|a, b| a.host.cmp(&b.host));
+    let site_of = |host: &str| model.host(host).map(|h| h.site.as_str());
+    let chosen = placements
+        .iter()
+        .find(|p| p.host == unit.host.name)
+        .or_else(|| {
+            placements
+                .iter()
+                .find(|p| site_of(&p.host) == Some(unit.host.site.as_str()))
+        })
+        .or_else(|| placements.first());
+    let Some(chosen) = chosen else {
+        return Err(vec![Diagnostic::error(
+            codes::NO_SERVER_HOST,
+            format!("/services/{}", server.index),
+            format!(
+                "the monitoring server `{}` has no placement to point the dashboards at",
+                server.service.name
+            ),
+        )]);
+    };
+    if chosen.host != unit.host.name {
+        let mut errors = Vec::new();
+        for (index, d) in &unit.dashboards {
+            let from: Vec<IpAddr> = d
+                .placements
+                .iter()
+                .filter(|p| p.host == unit.host.name)
+                .map(|p| p.address)
+                .collect();
+            if !from
+                .iter()
+                .any(|a| flow_allows(model, *a, chosen.address, port))
+            {
+                errors.push(Diagnostic::error(
+                    codes::DASHBOARD_UNREACHABLE,
+                    format!("/services/{index}"),
+                    format!(
+                        "dashboard `{}` on `{}` cannot reach the monitoring server `{}` on \
+                         `{}` (tcp/{port}): no flow allows it; add a rule such as `allow {} -> \
+                         {} tcp/{port}`",
+                        d.name,
+                        unit.host.name,
+                        server.service.name,
+                        chosen.host,
+                        d.name,
+                        server.service.name
+                    ),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+    }
+    Ok(format!("http://{}", socket(chosen.address, port)))
+}
+
+/// `provisioning/datasources/prometheus.yaml`: the Prometheus data source, the default one.
+pub fn datasource(url: &str, interval_ms: u64) -> String {
+    let mut w = TextWriter::new("  ");
+    w.line("# Generated by infrac from the model; do not edit.");
+    w.line("apiVersion: 1");
+    w.line("datasources:");
+    w.indented(|w| {
+        w.line("- name: Prometheus");
+        w.indented(|w| {
+            w.line(format!("uid: {DATASOURCE_UID}"));
+            w.line("type: prometheus");
+            w.line("access: proxy");
+            w.line(format!("url: {}", scalar(url)));
+            w.line("isDefault: true");
+            w.line("editable: false");
+            w.line("jsonData:").indented(|w| {
+                w.line(format!("timeInterval: {}", duration(interval_ms)));
+            });
+        });
+    });
+    w.finish()
+}
+
+/// `provisioning/dashboards/infrac.yaml`: a file provider for the dashboards infrac writes.
+pub fn provider() -> String {
+    let mut w = TextWriter::new("  ");
+    w.line("# Generated by infrac from the model; do not edit.");
+    w.line("apiVersion: 1");
+    w.line("providers:");
+    w.indented(|w| {
+        w.line("- name: infrac");
+        w.indented(|w| {
+            w.line("type: file");
+            w.line("disableDeletion: true");
+            w.line("allowUiUpdates: false");
+            w.line("options:").indented(|w| {
+                w.line(format!("path: {DASHBOARD_DIR}"));
+            });
+        });
+    });
+    w.finish()
+}
+
+/// One panel of the overview: a title, the measure, a legend and a Grafana unit.
+struct Panel {
+    title: &'static str,
+    kind: AlertKind,
+    legend: &'static str,
+    unit: &'static str,
+}
+
+/// The panels for the exporters the model scrapes.
+fn panels(jobs: &[Job]) -> Vec<Panel> {
+    let scraped = |e: Exporter| {
+        jobs.iter()
+            .any(|j| j.exporter == e && !j.targets.is_empty())
+    };
+    let mut out = Vec::new();
+    if scraped(Exporter::Node) {
+        out.push(Panel {
+            title: "CPU use",
+            kind: AlertKind::Cpu,
+            legend: "{{host}}",
+            unit: "percent",
+        });
+        out.push(Panel {
+            title: "Memory use",
+            kind: AlertKind::Memory,
+            legend: "{{host}}",
+            unit: "percent",
+        });
+        out.push(Panel {
+            title: "Disk use",
+            kind: AlertKind::Disk,
+            legend: "{{host}} {{mountpoint}}",
+            unit: "percent",
+        });
+    }
+    if scraped(Exporter::Haproxy) {
+        out.push(Panel {
+            title: "Load balancer requests",
+            kind: AlertKind::Qps,
+            legend: "{{load_balancer}}",
+            unit: "reqps",
+        });
+        out.push(Panel {
+            title: "Load balancer 5xx responses",
+            kind: AlertKind::ErrorRate,
+            legend: "{{load_balancer}}",
+            unit: "percent",
+        });
+        out.push(Panel {
+            title: "Backend response time",
+            kind: AlertKind::Latency,
+            legend: "{{load_balancer}} {{proxy}} on {{host}}",
+            unit: "s",
+        });
+    }
+    if scraped(Exporter::Mysqld) {
+        out.push(Panel {
+            title: "Replication lag",
+            kind: AlertKind::ReplicationLag,
+            legend: "{{database}} {{host}}",
+            unit: "s",
+        });
+    }
+    out
+}
+
+/// The overview dashboard as JSON, or `None` when the model scrapes nothing it shows.
+pub fn dashboard(project: &str, jobs: &[Job]) -> Option<String> {
+    let panels = panels(jobs);
+    if panels.is_empty() {
+        return None;
+    }
+    let source = || {
+        Json::obj([
+            ("type", Json::str("prometheus")),
+            ("uid", Json::str(DATASOURCE_UID)),
+        ])
+    };
+    let panels: Vec<Json> = panels
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let i = i as i64;
+            Json::obj([
+                ("id", Json::Int(i + 1)),
+                ("type", Json::str("timeseries")),
+                ("title", Json::str(p.title)),
+                ("datasource", source()),
+                (
+                    "gridPos",
+                    Json::obj([
+                        ("h", Json::Int(8)),
+                        ("w", Json::Int(12)),
+                        ("x", Json::Int((i % 2) * 12)),
+                        ("y", Json::Int((i / 2) * 8)),
+                    ]),
+                ),
+                (
+                    "fieldConfig",
+                    Json::obj([
+                        ("defaults", Json::obj([("unit", Json::str(p.unit))])),
+                        ("overrides", Json::Arr(Vec::new())),
+                    ]),
+                ),
+                (
+                    "targets",
+                    Json::Arr(vec![Json::obj([
+                        ("refId", Json::str("A")),
+                        ("datasource", source()),
+                        ("expr", Json::str(measure(p.kind, "$__rate_interval"))),
+                        ("legendFormat", Json::str(p.legend)),
+                    ])]),
+                ),
+            ])
+        })
+        .collect();
+    let dashboard = Json::obj([
+        ("uid", Json::str("infrac-overview")),
+        ("title", Json::str(format!("{project} overview"))),
+        ("tags", Json::Arr(vec![Json::str("infrac")])),
+        ("editable", Json::Bool(false)),
+        ("schemaVersion", Json::Int(39)),
+        ("version", Json::Int(1)),
+        ("refresh", Json::str("1m")),
+        (
+            "time",
+            Json::obj([("from", Json::str("now-6h")), ("to", Json::str("now"))]),
+        ),
+        ("panels", Json::Arr(panels)),
+    ]);
+    Some(dashboard.pretty())
+}
