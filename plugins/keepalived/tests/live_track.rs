@@ -180,6 +180,9 @@ fn logs(members: &[&Member]) -> String {
 /// Runs the scenario for the group with `preempt`; the members are dropped before the
 /// namespaces of the bridge.
 fn tracked_failover(tag: &str, preempt: bool) {
+    // The generated script runs /usr/bin/pgrep (procps).
+    tool("pgrep");
+    assert!(Path::new(infrac_plugin_keepalived::render::PGREP).is_file());
     let model: Model =
         infrac_testkit::model_from_str(&MODEL.replace("PREEMPT", &format!("preempt {preempt}")));
     let dir = infrac_testkit::tempdir();

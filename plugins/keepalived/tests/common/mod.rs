@@ -82,7 +82,7 @@ pub fn has_address(ns: &infrac_testkit::Netns, interface: &str, address: &str) -
 
 /// Sends `signal` (`TERM`, `KILL`) to process `pid`.
 pub fn signal(pid: u32, signal: &str) {
-    let _ = Command::new("kill")
+    let _ = Command::new(infrac_testkit::tool("kill"))
         .args([&format!("-{signal}"), &pid.to_string()])
         .output();
 }
