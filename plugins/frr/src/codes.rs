@@ -19,3 +19,5 @@ pub const OSPF_VALUE: &str = "FRR006";
 pub const REDISTRIBUTE: &str = "FRR007";
 /// Interfaces run OSPF but the device has no OSPF process (no router id to render).
 pub const NO_PROCESS: &str = "FRR008";
+/// The device's name cannot be FRR's `hostname` (one word of letters, digits, `.`, `_`, `-`).
+pub const BAD_HOSTNAME: &str = "FRR009";

@@ -35,6 +35,7 @@
 //! | `FRR006` | an OSPF area that is not dotted-quad, or a cost, hello or dead interval outside 1–65535 |
 //! | `FRR007` | a `redistribute` source other than kernel, connected or static |
 //! | `FRR008` | interfaces run OSPF but the device has no OSPF process (no router id) |
+//! | `FRR009` | the device's name cannot be FRR's `hostname` (one word of letters, digits, `.`, `_`, `-`) |
 
 pub mod codes;
 pub mod names;

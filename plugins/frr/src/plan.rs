@@ -56,6 +56,16 @@ const REDISTRIBUTABLE: [&str; 3] = ["kernel", "connected", "static"];
 /// Plans the frr.conf of device `index`, or every reason it cannot be rendered exactly.
 pub fn plan(model: &Model, index: usize, device: &Device) -> Result<Plan, Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    if !is_hostname(&device.name) {
+        errors.push(Diagnostic::error(
+            codes::BAD_HOSTNAME,
+            format!("/devices/{index}/name"),
+            format!(
+                "`{}` cannot be FRR's hostname: one word of letters, digits, `.`, `_` and `-`",
+                device.name.escape_debug()
+            ),
+        ));
+    }
     let owns_addresses = device.platform == Platform::Frr;
     let mut blocks: Vec<InterfaceBlock> = Vec::new();
     let mut static_routes = Vec::new();
@@ -312,4 +322,12 @@ fn description(iface: &Interface) -> Option<String> {
         .filter(|w| !w.is_empty())
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// Whether `name` can stand as `hostname NAME`: one word of letters, digits, `.`, `_`, `-`.
+fn is_hostname(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
