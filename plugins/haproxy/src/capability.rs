@@ -1,7 +1,7 @@
 //! What HAProxy cannot express exactly: each case is an error at the most specific IR path,
 //! never a silent change of meaning. The codes are listed in the crate documentation.
 
-use crate::syntax::{MAX_DURATION_MS, duration, is_plain_word};
+use crate::syntax::{MAX_DURATION_MS, duration, is_plain_name, is_plain_word};
 use infrac_sdk::{Diagnostic, LoadBalancer};
 
 /// Several backends in one load balancer.
@@ -32,6 +32,7 @@ pub fn check_load_balancer(index: usize, lb: &LoadBalancer) -> Vec<Diagnostic> {
             ),
         ));
     }
+    name(&mut out, &format!("{at}/name"), "load balancer", &lb.name);
     if let Some(tls) = &lb.tls {
         word(
             &mut out,
@@ -76,6 +77,7 @@ pub fn check_load_balancer(index: usize, lb: &LoadBalancer) -> Vec<Diagnostic> {
     }
     for (b, backend) in lb.backends.iter().enumerate() {
         let at = format!("{at}/backends/{b}");
+        name(&mut out, &format!("{at}/name"), "backend", &backend.name);
         if let Some(check) = &backend.check {
             let at = format!("{at}/check");
             match (&check.http, check.expect) {
@@ -126,6 +128,12 @@ pub fn check_load_balancer(index: usize, lb: &LoadBalancer) -> Vec<Diagnostic> {
             );
         }
         for (s, server) in backend.servers.iter().enumerate() {
+            name(
+                &mut out,
+                &format!("{at}/servers/{s}/host"),
+                "server",
+                &server.host,
+            );
             if server.weight > 256 {
                 out.push(Diagnostic::error(
                     NUMBER_RANGE,
@@ -150,6 +158,20 @@ pub fn word(out: &mut Vec<Diagnostic>, at: &str, what: &str, text: &str) {
             format!(
                 "{what} {text:?} cannot be written in haproxy.cfg as it is: it must be \
                  non-empty, without spaces, control characters, `#`, quotes, `\\` or `$`"
+            ),
+        ));
+    }
+}
+
+/// An error unless `text` is a plain name (it becomes a section or server name).
+fn name(out: &mut Vec<Diagnostic>, at: &str, what: &str, text: &str) {
+    if !is_plain_name(text) {
+        out.push(Diagnostic::error(
+            NOT_A_WORD,
+            at,
+            format!(
+                "{what} name {text:?} cannot be an HAProxy section or server name as it is: \
+                 it must be letters, digits, `_` and `-`"
             ),
         ));
     }

@@ -27,7 +27,7 @@
 //! | `HAPROXY001` | the unit is not a host that runs a load balancer | `""` or `/hosts/N` |
 //! | `HAPROXY002` | a load balancer with several backends: nothing says which requests go where | `/load_balancers/N/backends/1` |
 //! | `HAPROXY003` | a TCP health check that expects an HTTP status | `…/backends/N/check/expect` |
-//! | `HAPROXY004` | a certificate, CA or health-check path (or metrics path) that is not one plain haproxy.cfg word | the field |
+//! | `HAPROXY004` | a certificate, CA, health-check or metrics path that is not one plain haproxy.cfg word, or a load balancer, backend or server name that is not `[A-Za-z0-9_-]+` | the field |
 //! | `HAPROXY005` | a timeout, check interval or rate period of 0 or beyond HAProxy's timers (~24.8 days) | the field |
 //! | `HAPROXY006` | two listeners on one address and port of a host | `/load_balancers/N/vip` or `…/stats_port` |
 //! | `HAPROXY007` | a number outside HAProxy's range (weight > 256, fall or rise 0, maxconn 0) | the field |

@@ -38,6 +38,15 @@ pub fn is_plain_word(text: &str) -> bool {
             .all(|c| !c.is_whitespace() && !c.is_control() && !"#\"'\\$".contains(c))
 }
 
+/// Whether `text` is a model name HAProxy takes as a section or server name and that cannot
+/// clash with the names this backend makes up: letters, digits, `_` and `-` (no `.`, no `:`).
+pub fn is_plain_name(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +82,9 @@ mod tests {
         assert!(!is_plain_word("/a\"b"));
         assert!(!is_plain_word("/${HOME}/x"));
         assert!(!is_plain_word("/a\nb"));
+        assert!(is_plain_name("app1-2_b"));
+        assert!(!is_plain_name("www.web"));
+        assert!(!is_plain_name("a b"));
+        assert!(!is_plain_name(""));
     }
 }

@@ -130,6 +130,25 @@ fn haproxy004_text_that_is_not_one_word() {
         "HAPROXY004",
         "/load_balancers/0/backends/0/reencrypt/ca",
     );
+    // Names become section and server names: one from another front end is refused too.
+    let mut model = model_from_str(BASE);
+    model.load_balancers[0].backends[0].servers[0].host = "app1\nlisten x".to_string();
+    assert_one(
+        &model,
+        &errors(&model, "lb1"),
+        "HAPROXY004",
+        "/load_balancers/0/backends/0/servers/0/host",
+    );
+}
+
+#[test]
+fn model_text_in_comments_cannot_start_a_directive() {
+    let mut model = model_from_str(BASE);
+    model.load_balancers[0].fqdn = Some("www.codes.test\nlisten evil".to_string());
+    let files = Haproxy::compile(&model, &Target::unit("haproxy", "lb1")).unwrap();
+    let text = String::from_utf8(files[0].contents.clone()).unwrap();
+    assert!(text.contains("(www.codes.test listen evil)"), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("listen")), "{text}");
 }
 
 #[test]

@@ -68,3 +68,48 @@ fn a_broken_config_is_refused() {
         "a frontend without timeouts warns, and -dW makes that fatal: {output}"
     );
 }
+
+#[test]
+fn long_source_lists_are_split_across_acl_lines() {
+    // HAProxy reads at most 64 words per line: 70 zones, each allowed by the flow matrix,
+    // and long allow and deny lists must still load.
+    let zones: String = (1..=70)
+        .map(|i| format!("  zone z{i} {{ vlan {}; subnet 10.{i}.0.0/24 }}\n", 100 + i))
+        .collect();
+    let allow: Vec<String> = (1..=70).map(|i| format!("10.{i}.0.0/24")).collect();
+    let deny: Vec<String> = (1..=70).map(|i| format!("10.{i}.0.128/25")).collect();
+    let text = format!(
+        r#"project big {{ domain "big.test" }}
+site s {{
+  id 1
+{zones}  zone lbs {{ vlan 10; subnet 10.200.0.0/24 }}
+  host lb1 {{ address lbs 10.200.0.10 }}
+  host app1 {{ address z1 10.1.0.11 }}
+}}
+service web {{ image "web:1"; port 8080; on [app1] }}
+loadbalancer www {{ on [lb1]; vip 10.200.0.100; backend web {{}}; allow [{}]; deny [{}] }}
+allow * -> www http
+allow internet -> www http
+"#,
+        allow.join(", "),
+        deny.join(", ")
+    );
+    let model = infrac_testkit::model_from_str(&text);
+    let files = render::<Haproxy>(&model, "haproxy");
+    let cfg = String::from_utf8(files[0].contents.clone()).unwrap();
+    assert!(
+        cfg.lines().all(|l| l.split_whitespace().count() <= 64),
+        "{cfg}"
+    );
+    assert!(
+        cfg.lines()
+            .filter(|l| l.trim_start().starts_with("acl from_flows_80 src"))
+            .count()
+            >= 5
+    );
+    let dir = tempdir();
+    let path = dir.path().join("haproxy.cfg");
+    std::fs::write(&path, &cfg).unwrap();
+    let (ok, output) = common::haproxy_check(&path);
+    assert!(ok, "{output}\n{cfg}");
+}

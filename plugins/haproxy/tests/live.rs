@@ -9,8 +9,8 @@
 mod common;
 
 use common::live::{
-    RunningHaproxy, TestBackend, accepted_then_closed, common_free_port, free_port, get,
-    loopback_net, poll, server_status, sock, wait_until_serving,
+    RunningHaproxy, TestBackend, TlsBackend, accepted_then_closed, common_free_port, free_port,
+    get, loopback_net, poll, run_bounded, server_status, sock, wait_until_serving,
 };
 use infrac_plugin_haproxy::Haproxy;
 use infrac_testkit::{model_from_str, render, tempdir};
@@ -259,4 +259,82 @@ fn clients_rate_limit_and_metrics_on_one_host_with_five_load_balancers() {
     let page = get(sock(&format!("{net}.10"), stats), "/stats").unwrap();
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Statistics Report"), "{}", page.body);
+}
+
+#[test]
+fn tls_terminates_redirects_and_reencrypts_to_verified_backends() {
+    let net = loopback_net(5);
+    let dir = tempdir();
+    let (front, front_ca) = common::certificate(dir.path(), "www.live.test");
+    let (trusted, backend_ca) = common::certificate(dir.path(), "backend.live.test");
+    let (rogue, _) = common::certificate(dir.path(), "rogue.live.test");
+    let port = common_free_port(&app_ips(&net, 2));
+    let stats = free_port(&format!("{net}.10"));
+    let text = site(&net, 2, port)
+        + &format!(
+            "loadbalancer www {{ on [lb1]; vip {net}.20\n\
+               tls {{ cert \"{}\"; redirect true }}\n\
+               backend web {{ {CHECK}; reencrypt {{ ca \"{}\" }} }}\n\
+               stats {stats} }}\n\
+             allow internet -> www https http\n\
+             allow internet -> lb1 tcp/{stats}\n",
+            front.display(),
+            backend_ca.display()
+        );
+    // app1's certificate is signed by the CA the model names; app2's is not.
+    let _app1 = TlsBackend::start("app1", &format!("{net}.71"), port, &trusted, dir.path());
+    let _app2 = TlsBackend::start("app2", &format!("{net}.72"), port, &rogue, dir.path());
+    let vip = format!("{net}.20");
+    let (mut haproxy, fe) = launch(&text, &[(vip.clone(), 443), (vip.clone(), 80)], dir.path());
+    let (https, http) = (fe[0], fe[1]);
+    let stats = sock(&format!("{net}.10"), stats);
+    // Verified re-encryption: the check over TLS keeps app1 and refuses app2.
+    let checked = poll(50, || {
+        haproxy.assert_running();
+        let app1 = server_status(stats, "www.web", "app1")?;
+        let app2 = server_status(stats, "www.web", "app2")?;
+        (app1 == "UP" && app2 == "DOWN").then_some(())
+    });
+    assert!(
+        checked.is_some(),
+        "checks never settled:\n{}",
+        haproxy.log()
+    );
+    // HTTPS with the model's certificate, answered by app1 only.
+    for i in 0..4 {
+        let (ok, out) = run_bounded(
+            std::process::Command::new(infrac_testkit::tool("openssl"))
+                .args(["s_client", "-quiet", "-verify_return_error"])
+                .args([
+                    "-servername",
+                    "www.live.test",
+                    "-verify_hostname",
+                    "www.live.test",
+                ])
+                .arg("-CAfile")
+                .arg(&front_ca)
+                .arg("-connect")
+                .arg(https.to_string()),
+            b"GET /name HTTP/1.1\r\nHost: www.live.test\r\nConnection: close\r\n\r\n",
+            50,
+        );
+        let answer = common::live::parse(&out);
+        assert!(
+            ok && answer
+                .as_ref()
+                .is_some_and(|a| a.status == 200 && a.body == "app1"),
+            "HTTPS request {i}: {out:?}\n{}",
+            haproxy.log()
+        );
+    }
+    // Plain HTTP is redirected to HTTPS.
+    let redirect = get(http, "/name").unwrap();
+    assert_eq!(redirect.status, 301, "{redirect:?}");
+    assert!(
+        redirect
+            .head
+            .to_ascii_lowercase()
+            .contains("location: https://live.test/name"),
+        "{redirect:?}"
+    );
 }

@@ -291,3 +291,74 @@ pub fn wait_until_serving(haproxy: &mut RunningHaproxy, addr: SocketAddr) -> Dur
 pub fn sock(ip: &str, port: u16) -> SocketAddr {
     SocketAddr::new(ip.parse::<IpAddr>().unwrap(), port)
 }
+
+/// Runs `cmd` with `input` on its stdin, killing it after `tries` × 100 ms; returns its
+/// stdout and whether it exited successfully.
+pub fn run_bounded(cmd: &mut Command, input: &[u8], tries: u32) -> (bool, String) {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input);
+    }
+    let status = poll(tries, || child.try_wait().ok().flatten());
+    if status.is_none() {
+        let _ = child.kill();
+    }
+    let _ = child.wait();
+    let mut out = String::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = stdout.read_to_string(&mut out);
+    }
+    (status.is_some_and(|s| s.success()), out)
+}
+
+/// `openssl s_server -WWW` serving the files of its own directory over TLS; killed when
+/// dropped.
+pub struct TlsBackend {
+    child: Child,
+}
+
+impl TlsBackend {
+    /// Serves a directory holding `healthz` and `name` (containing `name`) on `ip:port` with
+    /// the certificate and key of `pem`.
+    pub fn start(name: &str, ip: &str, port: u16, pem: &Path, dir: &Path) -> TlsBackend {
+        let root = dir.join(format!("www-{name}"));
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("healthz"), "ok").unwrap();
+        std::fs::write(root.join("name"), name).unwrap();
+        let child = Command::new(infrac_testkit::tool("openssl"))
+            .args(["s_server", "-quiet", "-WWW", "-accept"])
+            .arg(format!("{ip}:{port}"))
+            .arg("-cert")
+            .arg(pem)
+            .current_dir(&root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openssl s_server starts");
+        let mut backend = TlsBackend { child };
+        let listening = poll(50, || {
+            if let Ok(Some(status)) = backend.child.try_wait() {
+                panic!("openssl s_server {name} exited: {status}");
+            }
+            TcpStream::connect(sock(ip, port)).ok()
+        });
+        assert!(
+            listening.is_some(),
+            "openssl s_server {name} never listened"
+        );
+        backend
+    }
+}
+
+impl Drop for TlsBackend {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
