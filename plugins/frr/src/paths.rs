@@ -14,7 +14,8 @@ pub struct InterfaceAt<'m> {
     pub interface: usize,
     /// The interface itself.
     pub iface: &'m Interface,
-    /// The link it ends, with the index of the link and of this side, when it is a link end.
+    /// The link it ends, with the index of the link and of this side, when it is a link end
+    /// (and the link lists it).
     pub link: Option<(usize, usize)>,
 }
 
@@ -28,11 +29,9 @@ impl<'m> InterfaceAt<'m> {
                 .iter()
                 .enumerate()
                 .find(|(_, l)| l.name == name)?;
-            let side = link
-                .sides
-                .iter()
-                .position(|s| Some(s.device.as_str()) == device_name && s.interface == iface.name)
-                .unwrap_or(0);
+            let side = link.sides.iter().position(|s| {
+                Some(s.device.as_str()) == device_name && s.interface == iface.name
+            })?;
             Some((l, side))
         });
         InterfaceAt {

@@ -186,11 +186,12 @@ fn os_name(device: &Device, at: &InterfaceAt, errors: &mut Vec<Diagnostic>) -> O
             codes::BAD_IFNAME,
             at.path(),
             format!(
-                "interface `{}` of `{}` is a {:?} port, which has no routed OS interface for \
-                 FRR to configure",
-                iface.name, device.name, iface.kind
-            )
-            .to_lowercase(),
+                "interface `{}` of `{}` is {}, which has no routed OS interface for FRR to \
+                 configure",
+                iface.name,
+                device.name,
+                kind_name(iface.kind)
+            ),
         ));
         return None;
     };
@@ -207,6 +208,19 @@ fn os_name(device: &Device, at: &InterfaceAt, errors: &mut Vec<Diagnostic>) -> O
         return None;
     }
     Some(name)
+}
+
+/// What an interface kind is, in a message.
+fn kind_name(kind: infrac_sdk::InterfaceKind) -> &'static str {
+    use infrac_sdk::InterfaceKind::*;
+    match kind {
+        Physical => "a physical interface",
+        Trunk => "a trunk",
+        Vlan => "a VLAN sub-interface",
+        Svi => "an SVI",
+        Access => "an access port",
+        Link => "a link end",
+    }
 }
 
 /// The interface's OSPF lines (`ip ospf …`), checking each value FRR must accept.

@@ -247,6 +247,25 @@ fn frr006_values_frr_does_not_accept() {
 }
 
 #[test]
+fn frr003_trunk_with_ospf() {
+    // A trunk carries VLANs; OSPF runs on its VLAN sub-interfaces, never on the trunk itself.
+    let mut m = protech();
+    let fw1 = device_index(&m, "fw1");
+    let lan = interface_index(&m, "fw1", "lan");
+    let ospf = m.devices[fw1].interfaces[interface_index(&m, "fw1", "lan.10")]
+        .ospf
+        .clone();
+    m.devices[fw1].interfaces[lan].ospf = ospf;
+    let d = assert_one(
+        &m,
+        "fw1",
+        "FRR003",
+        &format!("/devices/{fw1}/interfaces/{lan}"),
+    );
+    assert!(d.message.contains("a trunk"), "{}", d.message);
+}
+
+#[test]
 fn frr007_unknown_redistribute_source() {
     let mut m = protech();
     let fw1 = device_index(&m, "fw1");
