@@ -35,6 +35,7 @@
 
 mod access;
 mod capability;
+mod clients;
 mod plan;
 mod prefix;
 mod render;

@@ -1,16 +1,12 @@
 //! The text of haproxy.cfg from a [`HostPlan`].
 
-use crate::access::{Access, model_zones};
-use crate::plan::{BalancerPlan, HostPlan, Listener, StatsPlan};
-use crate::prefix::{Prefix, aggregate};
+use crate::clients::{clients, endpoint_clients};
+use crate::plan::{BalancerPlan, HostPlan, StatsPlan};
 use crate::syntax::{duration, endpoint};
 use infrac_sdk::{Algorithm, LoadBalancer, Model, TextWriter};
-use std::net::IpAddr;
 
 /// Connections a metrics endpoint may hold.
 pub const STATS_MAXCONN: u64 = 100;
-/// Prefixes per `acl` line.
-pub const ACL_WORDS: usize = 16;
 /// Client addresses a rate-limit table holds; the least recently seen are evicted first.
 pub const RATE_TABLE_SIZE: &str = "100k";
 
@@ -48,21 +44,13 @@ pub fn config(model: &Model, plan: &HostPlan) -> String {
 
 /// A comment line; control characters of model text (a newline would start a directive) become
 /// spaces.
-fn note(w: &mut TextWriter, text: impl AsRef<str>) {
+pub fn note(w: &mut TextWriter, text: impl AsRef<str>) {
     let clean: String = text
         .as_ref()
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     w.line(format!("# {clean}"));
-}
-
-/// `acl NAME src …` lines of at most [`ACL_WORDS`] prefixes each (HAProxy reads at most 64
-/// words per line; lines with one name are ORed).
-fn acl_src(w: &mut TextWriter, name: &str, prefixes: &[Prefix]) {
-    for chunk in prefixes.chunks(ACL_WORDS) {
-        w.line(format!("acl {name} src {}", list(chunk)));
-    }
 }
 
 fn global(w: &mut TextWriter, plan: &HostPlan) {
@@ -89,9 +77,13 @@ fn global(w: &mut TextWriter, plan: &HostPlan) {
         if unlimited.is_empty() {
             w.line(format!("maxconn {maxconn}"));
         } else {
-            note(w, format!("no maxconn: {} models no connection limit; HAProxy derives one from `ulimit -n`.",
-                unlimited.join(", ")
-            ));
+            let names = unlimited.join(", ");
+            note(
+                w,
+                format!(
+                    "no maxconn: {names} models no limit; HAProxy derives one from `ulimit -n`."
+                ),
+            );
         }
         w.line("chroot /var/lib/haproxy");
         w.line("user haproxy");
@@ -140,8 +132,10 @@ fn balancer(w: &mut TextWriter, model: &Model, b: &BalancerPlan) {
             } else {
                 format!("ha {}", b.ha_groups.join(", "))
             };
-            note(w, format!("The VIP moves between hosts ({why}): bind it even while another host holds it."
-            ));
+            note(
+                w,
+                format!("The VIP moves between hosts ({why}): bind it even while another host holds it."),
+            );
         }
         let transparent = if b.floating_vip { " transparent" } else { "" };
         for l in &b.listeners {
@@ -154,15 +148,15 @@ fn balancer(w: &mut TextWriter, model: &Model, b: &BalancerPlan) {
         if let Some(m) = lb.maxconn {
             w.line(format!("maxconn {m}"));
         }
-        let allow = aggregate(lb.allow.iter().map(|p| Prefix::new(p.network(), p.prefix_len())));
-        let deny = aggregate(lb.deny.iter().map(|p| Prefix::new(p.network(), p.prefix_len())));
-        clients(w, model, lb.vip, &b.listeners, &allow, &deny);
+        clients(w, model, lb, &b.listeners);
         if let Some(r) = &lb.rate_limit {
             let period = duration(r.period_ms);
             let table = if lb.vip.is_ipv4() { "ip" } else { "ipv6" };
-            note(w, format!("Rate limit: {} requests per {period} per client address.",
-                r.requests
-            ));
+            let requests = r.requests;
+            note(
+                w,
+                format!("Rate limit: {requests} requests per {period} per client address."),
+            );
             w.line(format!(
                 "stick-table type {table} size {RATE_TABLE_SIZE} expire {period} store http_req_rate({period})"
             ));
@@ -191,97 +185,6 @@ fn balancer(w: &mut TextWriter, model: &Model, b: &BalancerPlan) {
 /// `LB.SERVICE`: load balancer names have no dot, so no two backends collide.
 fn backend_name(lb: &str, backend: &str) -> String {
     format!("{lb}.{backend}")
-}
-
-fn list(prefixes: &[Prefix]) -> String {
-    let words: Vec<String> = prefixes.iter().map(|p| p.to_string()).collect();
-    words.join(" ")
-}
-
-/// Refuses, at connection time, every client the load balancer's lists or the flow matrix do
-/// not let in.
-fn clients(
-    w: &mut TextWriter,
-    model: &Model,
-    vip: IpAddr,
-    listeners: &[Listener],
-    allow: &[Prefix],
-    deny: &[Prefix],
-) {
-    note(
-        w,
-        "Clients: the deny list, the allow list and the flow matrix; anything else is",
-    );
-    note(w, "refused before a byte is read.");
-    if !deny.is_empty() {
-        acl_src(w, "deny_list", deny);
-        w.line("tcp-request connection reject if deny_list");
-    }
-    if !allow.is_empty() {
-        acl_src(w, "allow_list", allow);
-        w.line("tcp-request connection reject if !allow_list");
-    }
-    let zones = model_zones(model, vip);
-    if listeners.iter().any(|l| l.access.internet) && !zones.is_empty() {
-        acl_src(w, "model_zones", &zones);
-    }
-    let several = listeners.len() > 1;
-    for l in listeners {
-        let port = l.port;
-        let to_port = several.then(|| format!("to_{port}"));
-        if let Some(acl) = &to_port {
-            w.line(format!("acl {acl} dst_port {port}"));
-        }
-        flow_rule(
-            w,
-            &format!("tcp/{port}"),
-            &l.access,
-            !zones.is_empty(),
-            &format!("from_flows_{port}"),
-            to_port.as_deref(),
-        );
-    }
-}
-
-/// The reject rule of one port: refuse unless the flow matrix allows the source.
-fn flow_rule(
-    w: &mut TextWriter,
-    service: &str,
-    access: &Access,
-    have_zones: bool,
-    acl: &str,
-    on_port: Option<&str>,
-) {
-    if access.reasons.is_empty() {
-        note(
-            w,
-            format!("{service}: no flow of the model allows any client."),
-        );
-    }
-    for r in &access.reasons {
-        note(w, format!("{service} from {r}"));
-    }
-    if access.internet && !have_zones {
-        // Every address is outside the (absent) zones: everyone may connect.
-        return;
-    }
-    let mut terms: Vec<String> = on_port.iter().map(|p| p.to_string()).collect();
-    if access.internet {
-        // The internet is every address outside the zones: refuse only zone addresses.
-        terms.push("model_zones".to_string());
-    }
-    if !access.prefixes.is_empty() {
-        acl_src(w, acl, &access.prefixes);
-        terms.push(format!("!{acl}"));
-    }
-    if terms.is_empty() {
-        w.line("tcp-request connection reject");
-    } else {
-        w.line(format!(
-            "tcp-request connection reject if {}",
-            terms.join(" ")
-        ));
-    }
 }
 
 /// The backend of a load balancer (the first and only one: several are refused before).
@@ -374,18 +277,7 @@ fn stats(w: &mut TextWriter, model: &Model, s: &StatsPlan) {
         w.line(format!("bind {}", endpoint(s.address, s.port)));
         w.line(format!("maxconn {STATS_MAXCONN}"));
         w.line("no log");
-        let zones = model_zones(model, s.address);
-        if s.access.internet && !zones.is_empty() {
-            acl_src(w, "model_zones", &zones);
-        }
-        flow_rule(
-            w,
-            &format!("tcp/{}", s.port),
-            &s.access,
-            !zones.is_empty(),
-            "from_flows",
-            None,
-        );
+        endpoint_clients(w, model, s.address, s.port, &s.access);
         w.line(format!(
             "http-request use-service prometheus-exporter if {{ path {} }}",
             s.metrics_path
