@@ -338,3 +338,75 @@ fn tls_terminates_redirects_and_reencrypts_to_verified_backends() {
         "{redirect:?}"
     );
 }
+
+#[test]
+fn a_floating_vip_is_bound_before_it_arrives() {
+    // lb2 of an HA pair, in a network namespace where only its own address exists: the VIP is
+    // on lb1 for now. HAProxy must still start and listen on the VIP.
+    let text = r#"project float { domain "float.test" }
+site s {
+  id 1
+  zone services { vlan 10; subnet 10.77.0.0/24 }
+  zone apps { vlan 11; subnet 10.77.1.0/24 }
+  host lb1 { address services 10.77.0.11 }
+  host lb2 { address services 10.77.0.12 }
+  host app1 { address apps 10.77.1.11 }
+}
+service web { image "web:1"; port 8080; on [app1] }
+loadbalancer www { on [lb1, lb2]; vip 10.77.0.100; backend web {}; stats 8404 }
+ha www { vip 10.77.0.100; member lb1 { priority 150 }; member lb2 { priority 100 }; vrid 7 }
+allow internet -> www http
+"#;
+    let model = model_from_str(text);
+    let files = render::<Haproxy>(&model, "haproxy");
+    let lb2 = files
+        .iter()
+        .find(|f| f.path == "haproxy/s/lb2/haproxy.cfg")
+        .expect("lb2's file");
+    let cfg = String::from_utf8(lb2.contents.clone()).unwrap();
+    assert!(cfg.contains("bind 10.77.0.100:80 transparent\n"), "{cfg}");
+    let ns = infrac_testkit::Netns::new("haproxy-float");
+    ns.veth("eth0", "peer0", None);
+    ns.ip(&["addr", "add", "10.77.0.12/24", "dev", "eth0"]);
+    let dir = tempdir();
+    let listening = |cfg: &str, name: &str| -> (bool, String) {
+        let path = dir.path().join(name);
+        std::fs::write(&path, cfg).unwrap();
+        let mut cmd = ns.command(infrac_testkit::tool("haproxy"));
+        cmd.arg("-db").arg("-f").arg(&path);
+        let log = dir.path().join(format!("{name}.log"));
+        let out = std::fs::File::create(&log).unwrap();
+        let child = cmd
+            .stdin(std::process::Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .unwrap();
+        let mut haproxy = common::live::Guard(child);
+        let up = poll(50, || {
+            if let Ok(Some(_)) = haproxy.0.try_wait() {
+                return Some(false);
+            }
+            let ss = infrac_testkit::run(ns.command("ss").args(["-ltnH"]));
+            let text = String::from_utf8_lossy(&ss.stdout).into_owned();
+            (text.contains("10.77.0.100:80") && text.contains("10.77.0.12:8404")).then_some(true)
+        });
+        drop(haproxy);
+        (
+            up == Some(true),
+            std::fs::read_to_string(&log).unwrap_or_default(),
+        )
+    };
+    let (up, log) = listening(&cfg, "transparent.cfg");
+    assert!(
+        up,
+        "haproxy did not listen on the VIP and its own address:\n{log}\n{cfg}"
+    );
+    // Control: without `transparent` the same file cannot start on lb2.
+    let (up, log) = listening(&cfg.replace(" transparent", ""), "plain.cfg");
+    assert!(
+        !up,
+        "binding an absent VIP should fail without `transparent`"
+    );
+    assert!(log.contains("cannot bind socket"), "{log}");
+}

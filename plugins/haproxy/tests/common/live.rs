@@ -362,3 +362,13 @@ impl Drop for TlsBackend {
         let _ = self.child.wait();
     }
 }
+
+/// A child process killed (and reaped) when dropped.
+pub struct Guard(pub Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
