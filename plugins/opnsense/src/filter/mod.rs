@@ -1,0 +1,211 @@
+//! Filter rules (`<filter><rule>`) rendered from the flow matrix.
+//!
+//! Each flow is cut into *pieces* per side: the part of an endpoint inside one zone, the part
+//! outside every zone (an outside prefix), or `internet`. A piece arrives at this firewall on
+//! one or more interfaces: its zone's interface, the link behind which its zone lies, or, for
+//! the outside, the WAN (the links when the firewall has no WAN). A flow gets a `pass` rule on
+//! the interface where its source arrives when its destination lies beyond another interface of
+//! this firewall; flows that stay inside one zone, or never cross this firewall, get none.
+//!
+//! Rules that differ only in destination port are merged into port ranges, and tcp and udp
+//! with the same ports into one `tcp/udp` rule; nothing is widened. `internet` is every address
+//! outside the model's zones, so it is rendered as `any` after `block` rules for every zone
+//! (only traffic the flow matrix does not allow can match those blocks). Each interface ends
+//! with an explicit `block` of everything else: OPNsense's own default deny, made visible.
+
+mod order;
+mod pieces;
+mod place;
+mod ports;
+
+use crate::interfaces::Plan;
+use crate::net::Net;
+use crate::topology::Behind;
+use infrac_sdk::{Device, Diagnostic, Model, Origin, PortRange, Protocol};
+use pieces::Zones;
+use place::Key;
+use ports::{Entry, reason_name};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// An address family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    /// IPv4 (`inet`).
+    V4,
+    /// IPv6 (`inet6`).
+    V6,
+}
+
+impl Family {
+    pub(crate) fn of(net: &Net) -> Family {
+        if net.is_v4() { Family::V4 } else { Family::V6 }
+    }
+
+    /// OPNsense's `ipprotocol` value.
+    pub fn ipprotocol(self) -> &'static str {
+        match self {
+            Family::V4 => "inet",
+            Family::V6 => "inet6",
+        }
+    }
+}
+
+/// Pass or block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Action {
+    /// Allow.
+    Pass,
+    /// Drop silently.
+    Block,
+}
+
+/// A rule's source or destination.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Addr {
+    /// Every address (`<any/>`).
+    Any,
+    /// A host or network (`<address>`).
+    Net(Net),
+    /// The firewall itself (`<network>(self)</network>`).
+    This,
+}
+
+/// Why a rule exists: the infrac element and where it was written.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Provenance {
+    /// `rule`, `forward`, `load_balancer`…, `ospf`, `default-deny`.
+    pub kind: String,
+    /// The element's name.
+    pub name: String,
+    /// Source file.
+    pub file: String,
+    /// Line.
+    pub line: u32,
+}
+
+impl Provenance {
+    pub(crate) fn new(kind: &str, name: &str, origin: &Origin) -> Provenance {
+        Provenance {
+            kind: kind.to_string(),
+            name: name.to_string(),
+            file: origin.file.clone(),
+            line: origin.line,
+        }
+    }
+}
+
+impl fmt::Display for Provenance {
+    /// `infrac rule admin-ssh (site.infra:12)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "infrac {} {} ({}:{})",
+            self.kind, self.name, self.file, self.line
+        )
+    }
+}
+
+/// One `<filter><rule>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilterRule {
+    /// Pass or block.
+    pub action: Action,
+    /// Interface identifier (`lan`, `opt2`, `wan`).
+    pub interface: String,
+    /// Address family; `None` for both (`inet46`).
+    pub family: Option<Family>,
+    /// OPNsense protocol name (`tcp`, `tcp/udp`, `icmp`…); `None` for any.
+    pub protocol: Option<String>,
+    /// Source.
+    pub source: Addr,
+    /// Destination.
+    pub destination: Addr,
+    /// Destination port range (tcp/udp only).
+    pub port: Option<PortRange>,
+    /// The infrac elements the rule renders.
+    pub provenance: Vec<Provenance>,
+}
+
+impl FilterRule {
+    /// The `descr`: every provenance, `; `-separated.
+    pub fn descr(&self) -> String {
+        self.provenance
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// A stable identity for the rule's UUID.
+    pub fn key(&self) -> String {
+        format!(
+            "{:?}/{}/{:?}/{:?}/{:?}/{:?}/{:?}",
+            self.action,
+            self.interface,
+            self.family,
+            self.protocol,
+            self.source,
+            self.destination,
+            self.port
+        )
+    }
+}
+
+/// The firewall's view: its interfaces and what lies behind its links.
+pub struct Firewall<'a> {
+    /// The model.
+    pub model: &'a Model,
+    /// The firewall.
+    pub device: &'a Device,
+    /// Its interface plan.
+    pub plan: &'a Plan,
+    /// What lies behind each link interface (by model interface name).
+    pub behind: &'a BTreeMap<String, Behind>,
+}
+
+impl Firewall<'_> {
+    /// Renders the filter rules, or the flows OPNsense cannot express.
+    pub fn rules(&self) -> Result<Vec<FilterRule>, Vec<Diagnostic>> {
+        let zones = Zones::of(self.model);
+        let mut errors = Vec::new();
+        let mut candidates: BTreeMap<Key, BTreeMap<Protocol, Entry>> = BTreeMap::new();
+        for (fi, flow) in self.model.flows.iter().enumerate() {
+            let placed = self.place(&zones, flow);
+            if placed.is_empty() {
+                continue;
+            }
+            let service = &flow.service;
+            if !service.ports.is_empty()
+                && !matches!(service.protocol, Protocol::Tcp | Protocol::Udp)
+            {
+                errors.push(Diagnostic::error(
+                    "OPNSENSE001",
+                    format!("/flows/{fi}"),
+                    format!(
+                        "flow `{} -> {} {}` names ports on {}: OPNsense honours ports only with tcp, udp or tcp/udp",
+                        flow.from.name, flow.to.name, service, service.protocol.name()
+                    ),
+                ));
+                continue;
+            }
+            let prov = Provenance::new(
+                reason_name(flow.provenance.reason),
+                &flow.provenance.name,
+                &flow.provenance.origin,
+            );
+            for key in placed {
+                let entry = candidates
+                    .entry(key)
+                    .or_default()
+                    .entry(service.protocol)
+                    .or_default();
+                entry.add(&service.ports, &prov);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(self.assemble(&zones, candidates))
+    }
+}
