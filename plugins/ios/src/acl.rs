@@ -449,15 +449,18 @@ fn reverse_allowed(flows: &[Flow], f: &Flow) -> bool {
 }
 
 /// Builds the inbound ACL of every routed interface; errors name the flow they come from.
+///
+/// `routed_zones` are the zones the device routes, IPv6 ones included: a flow of IPv6
+/// prefixes touching one of them is refused, since only IPv4 ACLs are rendered.
 pub fn build(
     model: &Model,
     routed: &[Routed],
+    routed_zones: &BTreeSet<String>,
     ntp: &[Ipv4Addr],
 ) -> Result<Vec<Acl>, Vec<Diagnostic>> {
     let topo = Topology { routed };
     let mut parts: Vec<Parts> = routed.iter().map(|_| Parts::default()).collect();
     let mut errors = Vec::new();
-    let routed_zones: BTreeSet<&str> = routed.iter().filter_map(|r| r.zone.as_deref()).collect();
 
     for (i, r) in routed.iter().enumerate() {
         let Some(p) = parts.get_mut(i) else { continue };
@@ -505,7 +508,7 @@ pub fn build(
             .zones
             .iter()
             .chain(&f.to.zones)
-            .any(|z| routed_zones.contains(z.as_str()));
+            .any(|z| routed_zones.contains(z));
         if v6 && touches_routed {
             errors.push(Diagnostic::error(
                 codes::IPV6,

@@ -8,7 +8,7 @@ use infrac_sdk::{
     Device, DeviceKind, Diagnostic, Interface, InterfaceKind, Model, OspfInterface, Platform,
     TextWriter,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr};
 
 /// The OSPF process number every device uses.
@@ -134,8 +134,14 @@ pub fn render(model: &Model, index: usize) -> Result<String, Vec<Diagnostic>> {
             IpAddr::V6(_) => None,
         })
         .collect();
+    let routed_zones: BTreeSet<String> = d
+        .interfaces
+        .iter()
+        .filter(|i| i.address.is_some() && routed_kind(i.kind))
+        .filter_map(|i| i.zone.clone())
+        .collect();
     let acls = if routing {
-        match acl::build(model, &routed, &ntp) {
+        match acl::build(model, &routed, &routed_zones, &ntp) {
             Ok(a) => a,
             Err(mut e) => {
                 c.errors.append(&mut e);
@@ -485,15 +491,7 @@ fn routed_interfaces(
     }
     let mut routed: Vec<Routed> = addressed
         .iter()
-        .filter(|(p, _, _)| {
-            matches!(
-                p.model.kind,
-                InterfaceKind::Svi
-                    | InterfaceKind::Vlan
-                    | InterfaceKind::Physical
-                    | InterfaceKind::Link
-            )
-        })
+        .filter(|(p, _, _)| routed_kind(p.model.kind))
         .map(|(p, a, len)| {
             let net = V4::new(*a, *len);
             let ospf_active = p.model.ospf.as_ref().is_some_and(|o| !o.passive);
@@ -520,6 +518,14 @@ fn routed_interfaces(
         key(a).cmp(&key(b))
     });
     (hops, routed)
+}
+
+/// Whether an interface of this kind routes when it has an address.
+fn routed_kind(kind: InterfaceKind) -> bool {
+    matches!(
+        kind,
+        InterfaceKind::Svi | InterfaceKind::Vlan | InterfaceKind::Physical | InterfaceKind::Link
+    )
 }
 
 /// OSPF values IOS can hold; MD5 keys at most 16 characters.

@@ -1,4 +1,6 @@
-//! Snapshots of every example's IOS configurations, and determinism.
+//! Snapshots of every example's IOS configurations (and of the test models), and determinism.
+
+mod common;
 
 use infrac_plugin_ios::Ios;
 
@@ -26,5 +28,17 @@ fn every_example_renders() {
             assert!(!text.to_lowercase().contains("telnet"), "{}", f.path);
         }
         insta::assert_snapshot!(format!("ios-{name}"), infrac_testkit::snapshot_text(&files));
+    }
+}
+
+#[test]
+fn test_models_render() {
+    for (name, model) in common::test_models() {
+        let files = common::render(&model);
+        assert_eq!(files, common::render(&model), "{name}");
+        insta::assert_snapshot!(
+            format!("ios-model-{name}"),
+            infrac_testkit::snapshot_text(&files)
+        );
     }
 }
