@@ -6,7 +6,8 @@
 //! (each binds its own address for metrics).
 //!
 //! **What a file holds.** `global` (logs to `127.0.0.1:514`, `maxconn` as the sum of the
-//! load balancers' limits, chroot and an unprivileged user, TLS 1.2 minimum); per load
+//! load balancers' limits when each models one, chroot and an unprivileged user, TLS 1.2
+//! minimum); per load
 //! balancer a named `defaults` section with its timeouts, one `frontend` (HTTPS on the VIP's
 //! port 443 with the model's certificate when `tls`, HTTP on port 80 without `tls` or to
 //! redirect to HTTPS), and one `backend` (`balance` from the algorithm, servers by address
