@@ -74,6 +74,19 @@ pub fn devices(
         }
     }
     let links = links(cx, hir, &mut out);
+    // OSPF MD5 keys are at most 16 characters (FRR and IOS silently truncate longer ones).
+    let keys = hir
+        .links
+        .iter()
+        .filter_map(|l| l.ospf.as_ref()?.auth.as_ref())
+        .chain(
+            hir.devices
+                .iter()
+                .filter_map(|d| d.ospf.as_ref()?.auth.as_ref()),
+        );
+    for a in keys {
+        crate::resolve::secret_fits(cx, names, a, 16, "OSPF MD5 keys");
+    }
     for (d, h) in out
         .iter_mut()
         .zip(hir.devices.iter().filter(|h| spans.contains_key(&h.name.v)))

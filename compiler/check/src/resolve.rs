@@ -985,21 +985,7 @@ fn ha_groups(
         }
         let auth = g.auth.as_ref().and_then(|a| {
             let r = secret_ref(cx, names, a)?;
-            let max = names.secrets.get(a.v.as_str()).and_then(|s| s.max_length);
-            if max.is_none_or(|m| m > 8) {
-                cx.report(
-                    Diagnostic::error(
-                        codes::E0507,
-                        a.span,
-                        format!("secret `{}` may be longer than 8 characters", a.v),
-                    )
-                    .with_label("VRRP passwords are at most 8 characters")
-                    .with_help(format!(
-                        "declare it with `max_length 8`: `secret {} {{ env \"…\"; max_length 8 }}`",
-                        a.v
-                    )),
-                );
-            }
+            secret_fits(cx, names, a, 8, "VRRP passwords");
             Some(r)
         });
         out.push(HaGroup {
@@ -1417,6 +1403,29 @@ mod tests {
         assert_eq!(
             relative_name("www.other.org", "foobar.com"),
             "www.other.org."
+        );
+    }
+}
+
+/// Reports E0507 unless secret `a` is declared with a `max_length` of at most `max`: its
+/// consumer (`what`, e.g. "VRRP passwords") takes at most `max` characters and would truncate or
+/// refuse a longer value. The deployment build then refuses a longer value.
+pub(crate) fn secret_fits(cx: &mut Cx, names: &Names, a: &Name, max: u32, what: &str) {
+    let Some(secret) = names.secrets.get(a.v.as_str()) else {
+        return; // unresolved: reported where it is resolved
+    };
+    if secret.max_length.is_none_or(|m| m > max) {
+        cx.report(
+            Diagnostic::error(
+                codes::E0507,
+                a.span,
+                format!("secret `{}` may be longer than {max} characters", a.v),
+            )
+            .with_label(format!("{what} are at most {max} characters"))
+            .with_help(format!(
+                "declare it with `max_length {max}`: `secret {} {{ env \"…\"; max_length {max} }}`",
+                a.v
+            )),
         );
     }
 }

@@ -172,6 +172,19 @@ impl SecretResolver for ModelSecrets<'_> {
         };
         Some(value)
     }
+
+    fn refuse(&self, name: &str, value: &str) -> Option<String> {
+        let max = self
+            .model
+            .secrets
+            .iter()
+            .find(|s| s.name == name)?
+            .max_length?;
+        let len = value.chars().count();
+        (len > max as usize).then(|| {
+            format!("it is {len} characters long; the secret is declared with `max_length {max}`")
+        })
+    }
 }
 
 /// What `infrac build` was asked.
@@ -318,7 +331,10 @@ pub fn build(req: BuildRequest) -> u8 {
             plain.push(format!("warning[{}]: {}", d.code, diag.message))
         }
     }
+    // Several units (each member of an HA group, say) may report the same problem: once each.
     infrac_diag::sort_diagnostics(&mut diags);
+    let mut seen = std::collections::BTreeSet::new();
+    plain.retain(|p| seen.insert(p.clone()));
     let text = render::render(&diags, &req.loaded.sources, &req.loaded.root, req.format);
     eprint!("{text}");
     for p in &plain {

@@ -122,8 +122,8 @@ codes! {
         "An HA member, load balancer host or backend host has no address in the zone it must be reached in.";
     E0506, "not supported by the platform",
         "The device's platform cannot express this feature or rule exactly. infrac refuses rather than silently widening or dropping it.";
-    E0507, "VRRP password too long",
-        "VRRP (keepalived) authentication passwords are at most 8 characters; give the secret `max_length 8`.";
+    E0507, "secret may be too long for its use",
+        "Some credentials have a length limit: VRRP (keepalived) passwords are at most 8 characters, OSPF MD5 keys at most 16 (FRR and IOS silently truncate longer keys). Declare the secret with a `max_length` within the limit; a deployment build then refuses a longer value.";
     E0508, "zone not on the device's site",
         "A device port, trunk or address names a zone of another site.";
     E0509, "dependency cycle",

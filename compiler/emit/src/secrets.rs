@@ -22,6 +22,13 @@ pub enum SecretMode {
 pub trait SecretResolver {
     /// The value of secret `name`, if known.
     fn resolve(&self, name: &str) -> Option<String>;
+
+    /// Why `value` may not be used for secret `name` beyond [`unsafe_reason`] (for example a
+    /// length limit the model declares), if it may not. Never includes the value.
+    fn refuse(&self, name: &str, value: &str) -> Option<String> {
+        let _ = (name, value);
+        None
+    }
 }
 
 /// Secret values held in memory.
@@ -120,7 +127,12 @@ pub fn unsafe_reason(value: &str) -> Option<String> {
         return Some("it is empty".to_string());
     }
     value.chars().find_map(|c| {
-        if c.is_control() {
+        if c.is_whitespace() && !c.is_control() {
+            Some(
+                "it contains white space, which ends a word in line-based formats (IOS, FRR)"
+                    .to_string(),
+            )
+        } else if c.is_control() {
             Some(format!(
                 "it contains a control character (U+{:04X})",
                 c as u32
@@ -161,7 +173,7 @@ pub(crate) fn substitute(
     for (range, name) in found {
         out.extend_from_slice(&contents[last..range.start]);
         match resolver.resolve(&name) {
-            Some(value) => match unsafe_reason(&value) {
+            Some(value) => match unsafe_reason(&value).or_else(|| resolver.refuse(&name, &value)) {
                 None => out.extend_from_slice(value.as_bytes()),
                 Some(reason) => {
                     out.extend_from_slice(&contents[range.clone()]);
@@ -241,10 +253,32 @@ mod safety_tests {
             "a&b",
             "line\nbreak",
             "tab\there",
+            "two words",
             "",
         ] {
             assert!(unsafe_reason(bad).is_some(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn a_resolver_can_refuse_a_value() {
+        struct Short;
+        impl SecretResolver for Short {
+            fn resolve(&self, _: &str) -> Option<String> {
+                Some("123456789".into())
+            }
+            fn refuse(&self, _: &str, value: &str) -> Option<String> {
+                (value.chars().count() > 8).then(|| "it is longer than 8 characters".into())
+            }
+        }
+        let (out, _, _, refused) =
+            substitute(b"auth_pass @@secret:v@@", &Short, SecretMode::Resolve);
+        assert_eq!(
+            refused.get("v").map(String::as_str),
+            Some("it is longer than 8 characters")
+        );
+        let out = String::from_utf8(out.unwrap_or_default()).unwrap_or_default();
+        assert!(!out.contains("123456789"), "{out}");
     }
 
     #[test]

@@ -39,11 +39,21 @@ fn assert_points_into(model: &Model, d: &Diagnostic) {
 }
 
 const HEAD: &str = r#"project t { domain "t.example" }
-secret key { env "T_KEY" }
+secret key { env "T_KEY"; max_length 16 }
 "#;
 
 fn model(body: &str) -> Model {
     infrac_testkit::model_from_str(&format!("{HEAD}{body}"))
+}
+
+/// Changes a secret's declared `max_length` in a checked model (as an IR from elsewhere could).
+fn declare_max_length(m: &mut Model, secret: &str, max: u32) {
+    let s = m
+        .secrets
+        .iter_mut()
+        .find(|s| s.name == secret)
+        .expect("the secret is declared");
+    s.max_length = Some(max);
 }
 
 /// One FRR router `r1` in site `a` with the given interfaces and OSPF block.
@@ -171,7 +181,10 @@ fn frr005_md5_key_declared_longer_than_16() {
              link a-b {{ side r1 eth0; side r2 eth0; transit 10.255.0.0/30; ospf {{ area 0; auth long }} }}\n"
         )
     };
-    let m = model(&body(20));
+    // The checker refuses such a declaration (E0507); FRR005 guards the plugin against an IR
+    // from elsewhere that declares one.
+    let mut m = model(&body(16));
+    declare_max_length(&mut m, "long", 20);
     let d = assert_one(&m, "r1", "FRR005", "/links/0/ospf/auth");
     assert!(d.message.contains("16"), "{}", d.message);
     // 16 characters fit.
@@ -181,10 +194,11 @@ fn frr005_md5_key_declared_longer_than_16() {
 #[test]
 fn frr005_device_level_key() {
     // `auth` in a device's own `ospf` block applies to its zone interfaces.
-    let m = model(
-        "secret long { env \"T_LONG\"; max_length 64 }\n\
+    let mut m = model(
+        "secret long { env \"T_LONG\"; max_length 16 }\n\
          site a { id 1\n  zone mgmt { vlan 11; subnet 10.1.11.0/24 }\n  router r1 { platform frr\n    interface eth1 { address 10.1.11.1/24; zone mgmt }\n    ospf { area 0; auth long } } }\n",
     );
+    declare_max_length(&mut m, "long", 64);
     let i = interface_index(&m, "r1", "eth1");
     assert_one(
         &m,

@@ -329,7 +329,7 @@ pub fn lab_source(auth: bool) -> String {
     let auth = if auth { "; auth ospf-key" } else { "" };
     format!(
         r#"project lab {{ domain "lab.example" }}
-secret ospf-key {{ env "LAB_OSPF_KEY" }}
+secret ospf-key {{ env "LAB_OSPF_KEY"; max_length 16 }}
 
 site east {{
   id 1
