@@ -1384,29 +1384,6 @@ pub fn lowest_v4(nets: impl Iterator<Item = IpNet>) -> Option<Ipv4Addr> {
     .min()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn registry_detection_follows_docker() {
-        assert!(!image_has_registry("app1:1.4"));
-        assert!(!image_has_registry("library/nginx"));
-        assert!(image_has_registry("registry.foo.com/app"));
-        assert!(image_has_registry("localhost:5000/app"));
-    }
-
-    #[test]
-    fn relative_names() {
-        assert_eq!(relative_name("www.foobar.com", "foobar.com"), "www");
-        assert_eq!(relative_name("foobar.com", "foobar.com"), "@");
-        assert_eq!(
-            relative_name("www.other.org", "foobar.com"),
-            "www.other.org."
-        );
-    }
-}
-
 /// Reports E0507 unless secret `a` is declared with a `max_length` of at most `max`: its
 /// consumer (`what`, e.g. "VRRP passwords") takes at most `max` characters and would truncate or
 /// refuse a longer value. The deployment build then refuses a longer value.
@@ -1426,6 +1403,29 @@ pub(crate) fn secret_fits(cx: &mut Cx, names: &Names, a: &Name, max: u32, what: 
                 "declare it with `max_length {max}`: `secret {} {{ env \"…\"; max_length {max} }}`",
                 a.v
             )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_detection_follows_docker() {
+        assert!(!image_has_registry("app1:1.4"));
+        assert!(!image_has_registry("library/nginx"));
+        assert!(image_has_registry("registry.foo.com/app"));
+        assert!(image_has_registry("localhost:5000/app"));
+    }
+
+    #[test]
+    fn relative_names() {
+        assert_eq!(relative_name("www.foobar.com", "foobar.com"), "www");
+        assert_eq!(relative_name("foobar.com", "foobar.com"), "@");
+        assert_eq!(
+            relative_name("www.other.org", "foobar.com"),
+            "www.other.org."
         );
     }
 }
