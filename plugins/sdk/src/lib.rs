@@ -28,6 +28,10 @@ pub mod xml;
 pub mod yaml;
 
 pub use infrac_model::*;
+/// The model crate by name (its `Backend` struct is shadowed here by the [`Backend`] trait).
+pub use infrac_model as model;
+/// Prefix arithmetic (`IpNet`, `contains`, hosts…), the same version the model uses.
+pub use ipnet;
 pub use text::TextWriter;
 pub use xml::XmlWriter;
 
@@ -170,6 +174,16 @@ pub trait Backend {
 
     /// Renders one unit. Return errors when the model cannot be rendered exactly.
     fn compile(model: &Model, target: &Target) -> Result<Vec<File>, Vec<Diagnostic>>;
+
+    /// Renders one unit with warnings (or notes) about what was rendered. The default is
+    /// [`Backend::compile`] with none; override this instead of `compile` to warn and still
+    /// produce files (keep `compile` returning the files for native tests).
+    fn compile_with_warnings(
+        model: &Model,
+        target: &Target,
+    ) -> Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        Self::compile(model, target).map(|files| (files, Vec::new()))
+    }
 }
 
 /// Parses the IR the host sends, checking its version.
@@ -250,7 +264,7 @@ pub mod glue {
                 .map(|o| (o.key, o.value))
                 .collect(),
         };
-        let files = B::compile(&model, &target).map_err(diags)?;
+        let (files, warnings) = B::compile_with_warnings(&model, &target).map_err(diags)?;
         Ok(wit::CompileOutput {
             files: files
                 .into_iter()
@@ -259,7 +273,7 @@ pub mod glue {
                     contents: f.contents,
                 })
                 .collect(),
-            diagnostics: Vec::new(),
+            diagnostics: diags(warnings),
         })
     }
 }
