@@ -3,7 +3,7 @@
 use crate::codes;
 use crate::format::{duration, number, seconds};
 use crate::promql::{self, measure};
-use crate::scrape::{Job, load_balancers_by_host};
+use crate::scrape::{Job, load_balancer_names};
 use infrac_sdk::yaml::{quoted, scalar};
 use infrac_sdk::{
     Alert, AlertKind, Diagnostic, Exporter, Model, Monitoring, TextWriter, Threshold,
@@ -161,30 +161,6 @@ fn check_exporter(
     }
 }
 
-/// An error when a load-balancer alert meets a host running several load balancers.
-fn check_shared_hosts(model: &Model, alert: &Alert, index: usize) -> Result<(), Diagnostic> {
-    if promql::exporter(alert.kind) != Some(Exporter::Haproxy) {
-        return Ok(());
-    }
-    match load_balancers_by_host(model)
-        .into_iter()
-        .find(|(_, lbs)| lbs.len() > 1)
-    {
-        Some((host, lbs)) => Err(Diagnostic::error(
-            codes::SHARED_LB_HOST,
-            format!("/monitoring/alerts/{index}"),
-            format!(
-                "alert `{}` is per load balancer, but host `{host}` runs {}: one HAProxy \
-                 serves them all and its metrics do not say which load balancer a request \
-                 belongs to",
-                written(alert.kind),
-                lbs.join(" and ")
-            ),
-        )),
-        None => Ok(()),
-    }
-}
-
 /// The summary and description of an alert (Go templates over the alert's labels).
 fn texts(alert: &Alert, threshold: Option<&str>) -> (String, String) {
     let hold = duration(alert.for_ms);
@@ -249,10 +225,21 @@ pub fn rules(
     let window = duration(monitoring.interval_ms.saturating_mul(4));
     let mut rules = Vec::new();
     let mut errors = Vec::new();
+    let reads_haproxy = monitoring
+        .alerts
+        .iter()
+        .any(|a| promql::exporter(a.kind) == Some(Exporter::Haproxy));
+    let lbs = if reads_haproxy {
+        load_balancer_names(model).unwrap_or_else(|mut e| {
+            errors.append(&mut e);
+            Vec::new()
+        })
+    } else {
+        Vec::new()
+    };
     for (index, alert) in monitoring.alerts.iter().enumerate() {
         let checked = threshold(alert, index).and_then(|thr| {
             check_exporter(model, alert, index, jobs)?;
-            check_shared_hosts(model, alert, index)?;
             Ok(thr)
         });
         let thr = match checked {
@@ -262,7 +249,7 @@ pub fn rules(
                 continue;
             }
         };
-        let m = measure(alert.kind, &window);
+        let m = measure(alert.kind, &window, &lbs);
         let expr = match &thr {
             None => format!("{m} == 0"),
             Some(t) => format!("{m} > {t}"),

@@ -14,10 +14,10 @@ pub const THRESHOLD_KIND: &str = "PROMETHEUS003";
 /// A `replication_lag` threshold that is not a whole number of seconds: the mysqld exporter
 /// reports the lag in whole seconds, so a finer threshold cannot be checked exactly.
 pub const LAG_RESOLUTION: &str = "PROMETHEUS004";
-/// A load-balancer alert (`qps`, `error_rate`, `latency`) while a host runs several load
-/// balancers: one HAProxy process serves them all, and its metrics do not say which load
-/// balancer a request belongs to.
-pub const SHARED_LB_HOST: &str = "PROMETHEUS005";
+/// A load balancer whose name is not letters, digits, `_` and `-`, read by a load-balancer
+/// alert or panel: HAProxy reports it under that name, and the measures match it in a PromQL
+/// regular expression and split `LB.SERVICE` backend names at the `.`.
+pub const LB_NAME: &str = "PROMETHEUS005";
 /// Two scrape targets share a job name but not what they export or their metrics path (a
 /// service named `node`, `haproxy` or `mysqld` that exposes metrics): Prometheus job names
 /// must be unique.
@@ -55,8 +55,8 @@ pub const ALL: &[(&str, &str)] = &[
         "a replication lag threshold finer than whole seconds",
     ),
     (
-        SHARED_LB_HOST,
-        "a load-balancer alert while a host runs several load balancers",
+        LB_NAME,
+        "a load balancer name that the metrics cannot be matched by exactly",
     ),
     (
         JOB_CLASH,

@@ -220,7 +220,7 @@ fn panels(jobs: &[Job]) -> Vec<Panel> {
         out.push(Panel {
             title: "Backend response time",
             kind: AlertKind::Latency,
-            legend: "{{load_balancer}} {{proxy}} on {{host}}",
+            legend: "{{proxy}} on {{host}}",
             unit: "s",
         });
     }
@@ -235,8 +235,9 @@ fn panels(jobs: &[Job]) -> Vec<Panel> {
     out
 }
 
-/// The overview dashboard as JSON, or `None` when the model scrapes nothing it shows.
-pub fn dashboard(project: &str, jobs: &[Job]) -> Option<String> {
+/// The overview dashboard as JSON, or `None` when the model scrapes nothing it shows;
+/// `load_balancers` as for [`measure`].
+pub fn dashboard(project: &str, jobs: &[Job], load_balancers: &[&str]) -> Option<String> {
     let panels = panels(jobs);
     if panels.is_empty() {
         return None;
@@ -278,7 +279,10 @@ pub fn dashboard(project: &str, jobs: &[Job]) -> Option<String> {
                     Json::Arr(vec![Json::obj([
                         ("refId", Json::str("A")),
                         ("datasource", source()),
-                        ("expr", Json::str(measure(p.kind, "$__rate_interval"))),
+                        (
+                            "expr",
+                            Json::str(measure(p.kind, "$__rate_interval", load_balancers)),
+                        ),
                         ("legendFormat", Json::str(p.legend)),
                     ])]),
                 ),

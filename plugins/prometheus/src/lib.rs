@@ -7,7 +7,7 @@
 //! - on a monitoring server host: `prometheus/SITE/HOST/prometheus.yml` (global scrape and
 //!   evaluation interval from `interval`, `rule_files: [rules.yml]`, one scrape job per
 //!   `Monitoring.targets` job with one static config per target labelled `host` and `site`,
-//!   plus `load_balancer` for HAProxy and `database`/`role` for mysqld) and
+//!   plus `database` and `role` for mysqld) and
 //!   `prometheus/SITE/HOST/rules.yml` (one alerting rule per alert);
 //! - on a dashboard host: `grafana/SITE/HOST/provisioning/datasources/prometheus.yaml` (the
 //!   Prometheus data source: the server on the same host, else in the same site, else the
@@ -34,7 +34,7 @@
 //! | `PROMETHEUS002` | an alert needs metrics no scrape target exports (it could never fire) |
 //! | `PROMETHEUS003` | an alert's threshold is missing or of the wrong kind |
 //! | `PROMETHEUS004` | a replication lag threshold finer than whole seconds |
-//! | `PROMETHEUS005` | a load-balancer alert while a host runs several load balancers |
+//! | `PROMETHEUS005` | a load balancer name that the metrics cannot be matched by exactly |
 //! | `PROMETHEUS006` | two scrape targets share a job name but not an exporter or path |
 //! | `PROMETHEUS007` | the monitoring server runs on no host |
 //! | `PROMETHEUS008` | a dashboard needs the monitoring server's port, which is not declared |
@@ -52,7 +52,7 @@ pub mod plan;
 pub mod promql;
 pub mod scrape;
 
-use infrac_sdk::{Backend, Diagnostic, File, Model, Target};
+use infrac_sdk::{Backend, Diagnostic, Exporter, File, Model, Target};
 
 /// The prometheus backend.
 pub struct Prometheus;
@@ -95,7 +95,13 @@ impl Backend for Prometheus {
                         format!("{base}/datasources/prometheus.yaml"),
                         grafana::datasource(&url, unit.monitoring.interval_ms),
                     ));
-                    if let Some(json) = grafana::dashboard(&model.project.name, &jobs) {
+                    let shows_haproxy = jobs.iter().any(|j| j.exporter == Exporter::Haproxy);
+                    let lbs = if shows_haproxy {
+                        scrape::load_balancer_names(model)?
+                    } else {
+                        Vec::new()
+                    };
+                    if let Some(json) = grafana::dashboard(&model.project.name, &jobs, &lbs) {
                         files.push(File::text(
                             format!("{base}/dashboards/infrac.yaml"),
                             grafana::provider(),

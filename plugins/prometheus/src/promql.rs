@@ -8,16 +8,20 @@
 //! | `cpu` | node exporter (`node`) | 100 × (1 − idle share of `node_cpu_seconds_total`), per host |
 //! | `memory` | node exporter | 100 × (1 − `node_memory_MemAvailable_bytes` / `node_memory_MemTotal_bytes`) |
 //! | `disk` | node exporter | 100 × (1 − `node_filesystem_avail_bytes` / `node_filesystem_size_bytes`), per file system, tmpfs and ramfs left out |
-//! | `qps` | HAProxy (`haproxy`) | requests/s of `haproxy_frontend_http_requests_total`, summed per load balancer over its hosts, the `stats` frontend left out |
-//! | `error_rate` | HAProxy | 100 × 5xx share of `haproxy_frontend_http_responses_total`, per load balancer |
-//! | `latency` | HAProxy | `haproxy_backend_response_time_average_seconds`, per backend and host |
+//! | `qps` | HAProxy (`haproxy`) | requests/s of `haproxy_frontend_http_requests_total` of the load balancer's frontend, summed over its hosts |
+//! | `error_rate` | HAProxy | 100 × 5xx share of `haproxy_frontend_http_responses_total` of the load balancer's frontend, over its hosts |
+//! | `latency` | HAProxy | `haproxy_backend_response_time_average_seconds` of the load balancer's backends, per backend and host |
 //! | `replication_lag` | mysqld exporter (`mysqld`) | `mysql_slave_status_seconds_behind_master` (MariaDB, MySQL through `SHOW SLAVE STATUS`) or `mysql_slave_status_seconds_behind_source` (exporters using `SHOW REPLICA STATUS`) |
 
-use infrac_sdk::{AlertKind, Exporter};
+//!
+//! HAProxy reports every frontend and backend under a `proxy` label. The `haproxy` backend
+//! names a load balancer's frontend after the load balancer (`www`), its backends
+//! `LB.SERVICE` (`www.app`) and the metrics endpoint `stats:PORT`; the measures select the
+//! model's load balancers by those names and copy the name into a `load_balancer` label, so
+//! they count one load balancer exactly even when a host runs several, and never count the
+//! scrapes themselves.
 
-/// The name of HAProxy's metrics frontend, left out of request counts (the `haproxy` backend
-/// serves the Prometheus endpoint from a frontend of this name).
-pub const STATS_FRONTEND: &str = "stats";
+use infrac_sdk::{AlertKind, Exporter};
 
 /// File system types whose use is memory, not disk.
 pub const MEMORY_FILESYSTEMS: &str = "tmpfs|ramfs";
@@ -62,11 +66,30 @@ pub fn metrics(kind: AlertKind) -> &'static [&'static str] {
     }
 }
 
+/// Whether a load balancer name can stand in a PromQL regular expression and in HAProxy's
+/// section names as itself: letters, digits, `_` and `-`.
+pub fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// `rate(METRIC{SELECTOR}[WINDOW])` of the load balancers' frontends, with a `load_balancer`
+/// label, summed per load balancer.
+fn per_load_balancer(metric: &str, selector: &str, window: &str) -> String {
+    format!(
+        "sum by (load_balancer) (label_replace(rate({metric}{{{selector}}}[{window}]), \"load_balancer\", \"$1\", \"proxy\", \"(.+)\"))"
+    )
+}
+
 /// The measure an alert kind compares with its threshold, as a PromQL expression that binds
 /// tighter than a comparison; `window` is the range of `rate()` (a duration or
-/// `$__rate_interval`).
-pub fn measure(kind: AlertKind, window: &str) -> String {
-    let frontends = format!("job=\"haproxy\",proxy!=\"{STATS_FRONTEND}\"");
+/// `$__rate_interval`), `load_balancers` the names of the model's load balancers (plain names,
+/// see [`plain_name`]).
+pub fn measure(kind: AlertKind, window: &str, load_balancers: &[&str]) -> String {
+    let names = load_balancers.join("|");
+    let frontends = format!("job=\"haproxy\",proxy=~\"{names}\"");
     let filesystems = format!("job=\"node\",fstype!~\"{MEMORY_FILESYSTEMS}\"");
     match kind {
         AlertKind::HostDown => "up".to_string(),
@@ -77,15 +100,21 @@ pub fn measure(kind: AlertKind, window: &str) -> String {
         AlertKind::Disk => format!(
             "100 * (1 - node_filesystem_avail_bytes{{{filesystems}}} / node_filesystem_size_bytes{{{filesystems}}})"
         ),
-        AlertKind::Qps => format!(
-            "sum by (load_balancer) (rate(haproxy_frontend_http_requests_total{{{frontends}}}[{window}]))"
-        ),
-        AlertKind::ErrorRate => format!(
-            "100 * sum by (load_balancer) (rate(haproxy_frontend_http_responses_total{{{frontends},code=\"5xx\"}}[{window}])) / sum by (load_balancer) (rate(haproxy_frontend_http_responses_total{{{frontends}}}[{window}]))"
-        ),
-        AlertKind::Latency => {
-            "haproxy_backend_response_time_average_seconds{job=\"haproxy\"}".to_string()
+        AlertKind::Qps => {
+            per_load_balancer("haproxy_frontend_http_requests_total", &frontends, window)
         }
+        AlertKind::ErrorRate => format!(
+            "100 * {} / {}",
+            per_load_balancer(
+                "haproxy_frontend_http_responses_total",
+                &format!("{frontends},code=\"5xx\""),
+                window
+            ),
+            per_load_balancer("haproxy_frontend_http_responses_total", &frontends, window)
+        ),
+        AlertKind::Latency => format!(
+            "label_replace(haproxy_backend_response_time_average_seconds{{job=\"haproxy\",proxy=~\"({names})[.].+\"}}, \"load_balancer\", \"$1\", \"proxy\", \"([^.]+)[.].+\")"
+        ),
         AlertKind::ReplicationLag => "(mysql_slave_status_seconds_behind_master{job=\"mysqld\"} or mysql_slave_status_seconds_behind_source{job=\"mysqld\"})".to_string(),
     }
 }
@@ -108,7 +137,7 @@ mod tests {
     #[test]
     fn every_measure_reads_its_metrics_from_its_job() {
         for kind in KINDS {
-            let m = measure(kind, "1m");
+            let m = measure(kind, "1m", &["www", "api"]);
             for metric in metrics(kind) {
                 assert!(m.contains(metric), "{kind:?}: {m}");
             }
@@ -116,5 +145,13 @@ mod tests {
                 assert!(m.contains(&format!("job=\"{}\"", job(e))), "{kind:?}: {m}");
             }
         }
+    }
+
+    #[test]
+    fn plain_names() {
+        assert!(plain_name("www-paris_2"));
+        assert!(!plain_name("w.w"));
+        assert!(!plain_name("a|b"));
+        assert!(!plain_name(""));
     }
 }

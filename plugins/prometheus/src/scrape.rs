@@ -1,7 +1,7 @@
 //! Scrape jobs from `Monitoring.targets` and `prometheus.yml`.
 
-use crate::codes;
 use crate::format::{duration, socket};
+use crate::{codes, promql};
 use infrac_sdk::yaml::scalar;
 use infrac_sdk::{Diagnostic, Exporter, Model, Monitoring, TextWriter};
 use std::collections::BTreeMap;
@@ -16,7 +16,8 @@ pub struct Target {
     pub address: String,
     /// Host name (sorts targets).
     pub host: String,
-    /// Labels in the order written: `host`, `site`, then the exporter's own.
+    /// Labels in the order written: `host`, `site`, then the exporter's own (`database` and
+    /// `role` for mysqld).
     pub labels: Vec<(&'static str, String)>,
 }
 
@@ -33,19 +34,32 @@ pub struct Job {
     pub targets: Vec<Target>,
 }
 
-/// The load balancers each host runs, sorted by name.
-pub fn load_balancers_by_host(model: &Model) -> BTreeMap<&str, Vec<&str>> {
-    let mut map: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for lb in &model.load_balancers {
-        for h in &lb.hosts {
-            map.entry(h.as_str()).or_default().push(lb.name.as_str());
+/// The names of the model's load balancers, sorted, for measures that select them; an error
+/// for every name that cannot be matched exactly (see [`promql::plain_name`]).
+pub fn load_balancer_names(model: &Model) -> Result<Vec<&str>, Vec<Diagnostic>> {
+    let mut names = Vec::new();
+    let mut errors = Vec::new();
+    for (i, lb) in model.load_balancers.iter().enumerate() {
+        if promql::plain_name(&lb.name) {
+            names.push(lb.name.as_str());
+        } else {
+            errors.push(Diagnostic::error(
+                codes::LB_NAME,
+                format!("/load_balancers/{i}/name"),
+                format!(
+                    "load balancer `{}`: HAProxy reports it under its name, which the alerts \
+                     and dashboards can match exactly only when it is letters, digits, `_` and `-`",
+                    lb.name
+                ),
+            ));
         }
     }
-    for names in map.values_mut() {
-        names.sort();
-        names.dedup();
+    names.sort();
+    if errors.is_empty() {
+        Ok(names)
+    } else {
+        Err(errors)
     }
-    map
 }
 
 /// `(cluster, role)` of each database node on a host.
@@ -65,7 +79,6 @@ fn database_roles<'m>(model: &'m Model, host: &str) -> Vec<(&'m str, &'static st
 /// The scrape jobs, sorted by name; an error for every target whose host is unknown and for
 /// every job name used by two kinds of target.
 pub fn jobs(model: &Model, monitoring: &Monitoring) -> Result<Vec<Job>, Vec<Diagnostic>> {
-    let lbs = load_balancers_by_host(model);
     let mut jobs: BTreeMap<&str, Job> = BTreeMap::new();
     let mut errors = Vec::new();
     for (i, t) in monitoring.targets.iter().enumerate() {
@@ -82,10 +95,6 @@ pub fn jobs(model: &Model, monitoring: &Monitoring) -> Result<Vec<Job>, Vec<Diag
         };
         let mut labels = vec![("host", host.name.clone()), ("site", host.site.clone())];
         match t.exporter {
-            Exporter::Haproxy => {
-                let names = lbs.get(host.name.as_str()).cloned().unwrap_or_default();
-                labels.push(("load_balancer", names.join(",")));
-            }
             Exporter::Mysqld => {
                 let roles = database_roles(model, &host.name);
                 let clusters: Vec<&str> = roles.iter().map(|(c, _)| *c).collect();
@@ -93,7 +102,7 @@ pub fn jobs(model: &Model, monitoring: &Monitoring) -> Result<Vec<Job>, Vec<Diag
                 labels.push(("database", clusters.join(",")));
                 labels.push(("role", kinds.join(",")));
             }
-            Exporter::Node | Exporter::App => {}
+            Exporter::Node | Exporter::Haproxy | Exporter::App => {}
         }
         let target = Target {
             address: socket(t.address, t.port),
