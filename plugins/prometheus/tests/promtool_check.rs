@@ -79,3 +79,57 @@ fn the_gate_rejects_broken_files() {
     let (ok, out) = promtool(dir, &["check", "config", "prometheus.yml"]);
     assert!(ok, "restored files fail: {out}");
 }
+
+/// Values the examples do not use: an interval under Prometheus's default timeout, sub-second
+/// and zero `for`, two alerts of one kind, an IPv6 target, a load balancer name with `-` and
+/// `_`, a service's own metrics path.
+#[test]
+fn unusual_values_pass_promtool() {
+    let model = infrac_testkit::model_from_str(
+        r#"
+project odd { domain "odd.example" }
+site s1 {
+  id 1
+  zone mgmt { vlan 10; subnet 10.1.10.0/24 }
+  zone v6 { vlan 20; subnet 2001:db8:20::/64 }
+  host mon1 { address mgmt 10.1.10.20; address v6 2001:db8:20::20 }
+  host web6 { address v6 2001:db8:20::21 }
+  host lb1 { address mgmt 10.1.10.11 }
+}
+service prometheus { kind monitoring; image "prom/prometheus:v2.53.0"; port 9090; on [mon1] }
+service app { image "app:1"; port 8080; on [lb1]; metrics "/internal/metrics" }
+loadbalancer www-east_1 { on [lb1]; vip 10.1.10.100; backend app {} }
+monitoring {
+  server prometheus
+  interval 5s
+  alert host_down { for 1500ms }
+  alert cpu { above 80%; for 0s }
+  alert cpu { above 95%; for 2h }
+  alert latency { above 250ms; for 30s }
+}
+"#,
+    );
+    let t = tree(render(&model));
+    let config = t.one("/prometheus.yml");
+    let dir = config.parent().unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("scrape_timeout: 5s"), "{text}");
+    assert!(text.contains("\"[2001:db8:20::21]:9100\""), "{text}");
+    assert!(text.contains("metrics_path: /internal/metrics"), "{text}");
+    let rules = std::fs::read_to_string(dir.join("rules.yml")).unwrap();
+    for expected in [
+        "for: 1s500ms",
+        "for: 0s",
+        "for: 2h",
+        "alert: HighCpuUsage\n",
+        "alert: HighCpuUsage_2\n",
+        "proxy=~\"(www-east_1)[.].+\"",
+        "> 0.25",
+    ] {
+        assert!(rules.contains(expected), "{expected} missing:\n{rules}");
+    }
+    let (ok, out) = promtool(dir, &["check", "config", "prometheus.yml"]);
+    assert!(ok && !out.contains("FAILED"), "{out}");
+    let (ok, out) = promtool(dir, &["check", "rules", "rules.yml"]);
+    assert!(ok && out.contains("SUCCESS: 4 rules found"), "{out}");
+}
