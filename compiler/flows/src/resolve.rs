@@ -192,6 +192,27 @@ impl<'m> Index<'m> {
         sel: &SpannedSelector,
         name: &str,
     ) -> Result<Vec<EpRef>, Box<Diagnostic>> {
+        let kinds: Vec<&str> = [
+            (self.host(name).is_some(), "host"),
+            (self.services.contains_key(name), "service"),
+            (self.lb(name).is_some(), "load balancer"),
+            (self.dbs.contains_key(name), "database"),
+            (self.sites.contains_key(name), "site"),
+        ]
+        .into_iter()
+        .filter_map(|(yes, kind)| yes.then_some(kind))
+        .collect();
+        if kinds.len() > 1 {
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::E0307,
+                    sel.span,
+                    format!("`{name}` is both a {}", kinds.join(" and a ")),
+                )
+                .with_label("which one does the rule mean?")
+                .with_help("rename one of them: each kind selects different addresses"),
+            ));
+        }
         if let Some(r) = self.host(name) {
             return Ok(vec![r]);
         }

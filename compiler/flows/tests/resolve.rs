@@ -112,15 +112,19 @@ fn host_service_lb_database_site() {
 }
 
 #[test]
-fn host_wins_over_service_of_the_same_name() {
+fn a_name_that_is_a_host_and_a_service_is_ambiguous() {
+    // Neither wins: the host and the service select different addresses.
     let m = Builder::new()
         .site("s", 1, &[("apps", 10, "10.1.0.0/24")])
         .host("x", "s", &[("apps", "10.1.0.10")])
         .host("y", "s", &[("apps", "10.1.0.11")])
         .service("x", 80, &["y"])
         .build();
-    let x = &resolve(&m, "x")[0];
-    assert_eq!(x.kind, EndpointKind::Host);
+    let (flows, diags) = compute_flows(&m, &[rule("probe", "internet", "x", &["any"], 90)]);
+    assert!(flows.iter().all(|f| f.provenance.reason != FlowReason::Rule));
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].code, infrac_diag::codes::E0307);
+    assert!(diags[0].message.contains("both a host and a service"), "{}", diags[0].message);
 }
 
 #[test]
