@@ -662,13 +662,17 @@ fn assemble(r: &Routed, p: Parts, internal: &[V4]) -> Result<Vec<String>, usize>
         (true, false) => false,
         (true, true) => return Err(p.internet_flows.first().copied().unwrap_or_default()),
     };
-    let mut out = vec![format!(
-        "remark infrac: inbound on {}{}, from the flow matrix",
+    let header = format!(
+        "infrac: inbound on {}{}, from the flow matrix",
         r.name,
         r.zone
             .as_deref()
             .map(|z| format!(" (zone {z})"))
             .unwrap_or_default()
+    );
+    let mut out = vec![format!(
+        "remark {}",
+        crate::names::one_line(&header, crate::names::REMARK_MAX)
     )];
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut emit = |out: &mut Vec<String>, section: &Section| {

@@ -376,8 +376,8 @@ fn ports<'a>(c: &mut Checker, d: &'a Device) -> Vec<Port<'a>> {
     out
 }
 
-/// The VLANs a switch carries, with their names (`None` for VLAN 1, which IOS does not let
-/// anyone rename).
+/// The VLANs a switch carries, with their names. VLAN 1 is left out: it always exists, IOS
+/// does not let anyone rename it, and it never shows in a running configuration.
 fn vlan_database(c: &mut Checker, model: &Model, d: &Device) -> Vec<(u16, Option<String>)> {
     let mut ids: Vec<u16> = Vec::new();
     for i in &d.interfaces {
@@ -386,6 +386,7 @@ fn vlan_database(c: &mut Checker, model: &Model, d: &Device) -> Vec<(u16, Option
     }
     ids.sort_unstable();
     ids.dedup();
+    ids.retain(|&id| id != 1);
     let site = model
         .sites
         .iter()
@@ -414,7 +415,6 @@ fn vlan_database(c: &mut Checker, model: &Model, d: &Device) -> Vec<(u16, Option
             continue;
         }
         let name = match &zone {
-            _ if id == 1 => None,
             Some((path, z)) => match names::vlan_name(&z.name) {
                 Some(n) => Some(n),
                 None => {
@@ -650,6 +650,8 @@ fn interface(w: &mut TextWriter, d: &Device, p: &Port, switch: bool, acl: Option
                 w.line("no ip address");
                 w.line("no shutdown");
             }
+            // A switch port the model gives no address or VLAN: a plain (default) switchport.
+            InterfaceKind::Physical | InterfaceKind::Link if switch && i.address.is_none() => {}
             InterfaceKind::Svi
             | InterfaceKind::Vlan
             | InterfaceKind::Physical
@@ -736,5 +738,34 @@ fn ospf_interface(w: &mut TextWriter, o: &OspfInterface) {
     ));
     if let Some(cost) = o.cost {
         w.line(format!("ip ospf cost {cost}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_vlan_lists_continue_with_add() {
+        let items: Vec<String> = (0..40).map(|k| (100 + 3 * k).to_string()).collect();
+        let lines = allowed_vlan_lines(&items);
+        assert!(lines.len() > 1);
+        assert!(lines[0].starts_with("switchport trunk allowed vlan 100,103,"));
+        assert!(
+            lines[1..]
+                .iter()
+                .all(|l| l.starts_with("switchport trunk allowed vlan add "))
+        );
+        assert!(lines.iter().all(|l| l.len() <= VLAN_LINE_MAX));
+        let back: Vec<String> = lines
+            .iter()
+            .flat_map(|l| l.rsplit(' ').next().unwrap().split(','))
+            .map(str::to_string)
+            .collect();
+        assert_eq!(back, items);
+        assert_eq!(area("0.0.0.0"), Some(0));
+        assert_eq!(area("0.0.1.0"), Some(256));
+        assert_eq!(area("12"), Some(12));
+        assert_eq!(area("backbone"), None);
     }
 }

@@ -109,6 +109,46 @@ allow b.lan -> a.voice udp/5060
 allow a.lan -> internet https
 "#;
 
+/// A zone name of 32 characters, the longest IOS VLAN name.
+pub const LONG_ZONE: &str = "zone-name-exactly-32-characters1";
+
+/// A layer-2 switch trunking 40 zones with scattered VLAN ids (the allowed list continues on
+/// `add` lines), VLAN 1 as a zone (IOS cannot rename it), a native VLAN that is no zone, and a
+/// zone name of exactly 32 characters, IOS's longest.
+pub fn wide_trunk() -> String {
+    let mut zones = String::from("  zone default { vlan 1; subnet 10.200.0.0/24 }\n");
+    let mut names = vec!["default".to_string()];
+    for k in 0..40u16 {
+        let vlan = 100 + 3 * k + u16::from(k % 7 == 0);
+        zones.push_str(&format!(
+            "  zone z{k} {{ vlan {vlan}; subnet 10.100.{k}.0/24 }}\n"
+        ));
+        names.push(format!("z{k}"));
+    }
+    zones.push_str(&format!(
+        "  zone {LONG_ZONE} {{ vlan 2000; subnet 10.201.0.0/24 }}\n"
+    ));
+    names.push(LONG_ZONE.to_string());
+    format!(
+        r#"
+project wide {{ domain "wide.example"; ntp [10.200.0.5]; syslog [10.200.0.6] }}
+secret pw {{ env "WIDE_PW" }}
+site w {{
+  id 1
+{zones}  switch acc1 {{
+    platform iosvl2
+    management default 10.200.0.2
+    trunk Te1/0/1 {{ vlans [{list}]; native 4000; description "uplink to the core" }}
+    access Gi1/0/1 z3 {{ description "printer" }}
+    access Gi1/0/2 {LONG_ZONE}
+    ssh {{ user ops; password pw }}
+  }}
+}}
+"#,
+        list = names.join(", ")
+    )
+}
+
 /// The test models by name.
 pub fn test_models() -> Vec<(&'static str, Model)> {
     vec![
@@ -117,15 +157,39 @@ pub fn test_models() -> Vec<(&'static str, Model)> {
             infrac_testkit::model_from_str(ROUTED_SWITCH),
         ),
         ("router", infrac_testkit::model_from_str(ROUTER)),
+        ("wide-trunk", infrac_testkit::model_from_str(&wide_trunk())),
     ]
 }
 
-/// Every model the tests read back: the examples, then the test models.
+/// The repository's test models (`tests/models/*`), sorted by name.
+pub fn repository_models() -> Vec<(String, Model)> {
+    let root = infrac_testkit::repo_root().join("tests/models");
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
+        .expect("tests/models is readable")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.into_iter()
+        .map(|d| {
+            let name = d.file_name().map(|n| n.to_string_lossy().into_owned());
+            (
+                format!("tests/models/{}", name.unwrap_or_default()),
+                infrac_testkit::model_of(&d),
+            )
+        })
+        .collect()
+}
+
+/// Every model the tests read back: the examples, the repository's test models, then this
+/// crate's test models.
 pub fn all_models() -> Vec<(String, Model)> {
     let mut out: Vec<(String, Model)> = infrac_testkit::examples()
         .into_iter()
         .map(|(name, dir)| (name, infrac_testkit::model_of(&dir)))
         .collect();
+    out.extend(repository_models());
     out.extend(test_models().into_iter().map(|(n, m)| (n.to_string(), m)));
     out
 }
