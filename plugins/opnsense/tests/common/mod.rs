@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses part of it
 
 pub mod eval;
+pub mod frr;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
