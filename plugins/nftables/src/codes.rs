@@ -1,0 +1,8 @@
+//! The diagnostic codes of the nftables backend (documented in the crate doc and
+//! `docs/backends/nftables.md`).
+
+/// `compile` was called for a unit that is not a host of the model.
+pub const UNKNOWN_HOST: &str = "NFT001";
+/// A flow to the host has a service nftables cannot match exactly: ports on a protocol
+/// without ports, or an empty port range (first port after the last).
+pub const BAD_SERVICE: &str = "NFT002";
