@@ -34,6 +34,10 @@ pub const DASHBOARD_UNREACHABLE: &str = "PROMETHEUS009";
 /// A scrape target names a host the model does not have, so it cannot carry `host` and `site`
 /// labels.
 pub const UNKNOWN_TARGET_HOST: &str = "PROMETHEUS010";
+/// A HAProxy scrape target on a port that no load balancer of its host declares as `stats`:
+/// the `haproxy` backend serves metrics only on a declared `stats` port, so the target would
+/// always be down (and `host_down` fire for ever).
+pub const NO_STATS_ENDPOINT: &str = "PROMETHEUS011";
 
 /// Every code with a one-line description, in order (the crate documentation and
 /// `docs/backends/prometheus.md` list the same).
@@ -74,5 +78,9 @@ pub const ALL: &[(&str, &str)] = &[
     (
         UNKNOWN_TARGET_HOST,
         "a scrape target names a host the model does not have",
+    ),
+    (
+        NO_STATS_ENDPOINT,
+        "a HAProxy scrape target where no load balancer declares that `stats` port",
     ),
 ];

@@ -40,6 +40,7 @@
 //! | `PROMETHEUS008` | a dashboard needs the monitoring server's port, which is not declared |
 //! | `PROMETHEUS009` | no flow lets a dashboard reach the monitoring server |
 //! | `PROMETHEUS010` | a scrape target names a host the model does not have |
+//! | `PROMETHEUS011` | a HAProxy scrape target where no load balancer declares that `stats` port |
 //!
 //! See `docs/backends/prometheus.md` for the reasons behind each choice.
 

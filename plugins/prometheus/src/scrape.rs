@@ -62,6 +62,48 @@ pub fn load_balancer_names(model: &Model) -> Result<Vec<&str>, Vec<Diagnostic>> 
     }
 }
 
+/// An error unless a load balancer on `host` declares `stats PORT`: the `haproxy` backend
+/// serves its metrics endpoint only there, while the model also implies targets (on 8404) for
+/// load balancers without `stats`.
+fn check_stats_endpoint(
+    model: &Model,
+    index: usize,
+    host: &str,
+    port: u16,
+) -> Result<(), Diagnostic> {
+    let on_host: Vec<(usize, &infrac_sdk::LoadBalancer)> = model
+        .load_balancers
+        .iter()
+        .enumerate()
+        .filter(|(_, lb)| lb.hosts.iter().any(|h| h == host))
+        .collect();
+    if on_host.iter().any(|(_, lb)| lb.stats_port == Some(port)) {
+        return Ok(());
+    }
+    let path = match on_host.iter().find(|(_, lb)| lb.stats_port.is_none()) {
+        Some((n, _)) => format!("/load_balancers/{n}"),
+        None => match on_host.first() {
+            Some((n, _)) => format!("/load_balancers/{n}/stats_port"),
+            None => format!("/monitoring/targets/{index}"),
+        },
+    };
+    let names: Vec<&str> = on_host.iter().map(|(_, lb)| lb.name.as_str()).collect();
+    Err(Diagnostic::error(
+        codes::NO_STATS_ENDPOINT,
+        path,
+        format!(
+            "monitoring scrapes HAProxy on `{host}` at port {port}, but no load balancer there \
+             ({}) declares `stats {port}`: HAProxy would serve no metrics endpoint, the target \
+             would always be down; declare `stats {port}` on the load balancer",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        ),
+    ))
+}
+
 /// `(cluster, role)` of each database node on a host.
 fn database_roles<'m>(model: &'m Model, host: &str) -> Vec<(&'m str, &'static str)> {
     let mut roles = Vec::new();
@@ -102,7 +144,13 @@ pub fn jobs(model: &Model, monitoring: &Monitoring) -> Result<Vec<Job>, Vec<Diag
                 labels.push(("database", clusters.join(",")));
                 labels.push(("role", kinds.join(",")));
             }
-            Exporter::Node | Exporter::Haproxy | Exporter::App => {}
+            Exporter::Haproxy => {
+                if let Err(e) = check_stats_endpoint(model, i, &t.host, t.port) {
+                    errors.push(e);
+                    continue;
+                }
+            }
+            Exporter::Node | Exporter::App => {}
         }
         let target = Target {
             address: socket(t.address, t.port),

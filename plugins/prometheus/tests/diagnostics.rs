@@ -128,8 +128,8 @@ fn prometheus004_a_replication_lag_finer_than_seconds() {
 #[test]
 fn prometheus005_a_load_balancer_name_the_metrics_cannot_match() {
     let lbs = "host lb1 { site s1; address web 10.1.11.11 }\n\
-               loadbalancer www { on [lb1]; vip 10.1.11.100; backend app {} }\n\
-               loadbalancer api { on [lb1]; vip 10.1.11.101; backend app {} }\n";
+               loadbalancer www { on [lb1]; vip 10.1.11.100; backend app {}; stats 8404 }\n\
+               loadbalancer api { on [lb1]; vip 10.1.11.101; backend app {}; stats 8404 }\n";
     let qps = "monitoring { server prometheus; interval 15s; alert qps { above 100; for 1m } }\n";
     // Two load balancers on one host are told apart by their frontends' names.
     let mut m = model(&format!("{lbs}{qps}"));
@@ -240,6 +240,32 @@ fn prometheus010_a_target_on_an_unknown_host() {
         codes::UNKNOWN_TARGET_HOST,
         &format!("/monitoring/targets/{last}"),
     );
+}
+
+#[test]
+fn prometheus011_a_load_balancer_without_a_stats_endpoint() {
+    let m = model(
+        "host lb1 { site s1; address web 10.1.11.11 }\n\
+         loadbalancer www { on [lb1]; vip 10.1.11.100; backend app {} }\n\
+         monitoring { server prometheus; interval 15s; alert host_down { for 1m } }\n",
+    );
+    let index = m
+        .load_balancers
+        .iter()
+        .position(|l| l.name == "www")
+        .unwrap();
+    let d = only(
+        &m,
+        codes::NO_STATS_ENDPOINT,
+        &format!("/load_balancers/{index}"),
+    );
+    assert!(d.message.contains("declare `stats 8404`"), "{}", d.message);
+    let m = model(
+        "host lb1 { site s1; address web 10.1.11.11 }\n\
+         loadbalancer www { on [lb1]; vip 10.1.11.100; backend app {}; stats 8404 }\n\
+         monitoring { server prometheus; interval 15s; alert host_down { for 1m } }\n",
+    );
+    assert!(errors(&m).is_empty());
 }
 
 #[test]

@@ -98,7 +98,7 @@ site s1 {
 }
 service prometheus { kind monitoring; image "prom/prometheus:v2.53.0"; port 9090; on [mon1] }
 service app { image "app:1"; port 8080; on [lb1]; metrics "/internal/metrics" }
-loadbalancer www-east_1 { on [lb1]; vip 10.1.10.100; backend app {} }
+loadbalancer www-east_1 { on [lb1]; vip 10.1.10.100; backend app {}; stats 8404 }
 monitoring {
   server prometheus
   interval 5s
