@@ -61,7 +61,10 @@ impl ReverseKey {
 /// (`53`), or the 16 nibbles of the interface identifier, least significant first.
 pub fn ptr_owner(address: IpAddr) -> String {
     match address {
-        IpAddr::V4(a) => a.octets()[3].to_string(),
+        IpAddr::V4(a) => {
+            let [.., last] = a.octets();
+            last.to_string()
+        }
         IpAddr::V6(a) => {
             let [.., p, q, r, s] = a.segments();
             reversed_nibbles(&[p, q, r, s])

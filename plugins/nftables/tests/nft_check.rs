@@ -87,3 +87,32 @@ fn the_check_rejects_what_it_should() {
     )];
     assert_eq!(nft_check(&ns, &good), []);
 }
+
+#[test]
+fn a_long_rule_name_is_shortened_to_a_comment_nft_accepts() {
+    let name = format!("r{}", "-very-long".repeat(15));
+    let model = infrac_testkit::model_from_str(&format!(
+        r#"
+project lab {{ domain "lab.example" }}
+site s1 {{
+  id 1
+  zone mgmt {{ vlan 10; subnet 10.9.10.0/24; purpose management }}
+  host admin {{ address mgmt 10.9.10.10 }}
+  host app {{ address mgmt 10.9.10.11 }}
+}}
+allow admin -> app ssh {{ name {name} }}
+"#
+    ));
+    let files = common::render(&model);
+    let app = String::from_utf8(files[1].contents.clone()).unwrap();
+    let comment = app
+        .lines()
+        .find_map(|l| l.split("comment \"").nth(1))
+        .expect("a rule with a comment");
+    let comment = comment.trim_end_matches('"');
+    assert_eq!(comment.len(), 128, "{comment}");
+    assert!(comment.starts_with("rule r-very-long") && comment.ends_with("... (site.infra:9)"));
+    let ns = Netns::new("nftc-long");
+    let dir = infrac_testkit::tempdir();
+    assert_eq!(nft_check(&ns, &common::write(&files, dir.path())), []);
+}
