@@ -244,6 +244,7 @@ pub fn plan(device: &Device, index: usize) -> Result<Plan, Vec<Diagnostic>> {
     }
     plan.vlans
         .sort_by(|a, b| (a.tag, &a.parent).cmp(&(b.tag, &b.parent)));
+    unique_descriptions(&mut plan.assigned);
     if errors.is_empty() {
         Ok(plan)
     } else {
@@ -251,9 +252,56 @@ pub fn plan(device: &Device, index: usize) -> Result<Plan, Vec<Diagnostic>> {
     }
 }
 
+/// OPNsense keeps only `[A-Za-z0-9_]` of an interface description (its interface page strips
+/// the rest) and names interfaces by it, so each is made of those characters (others become
+/// `_`) and unique (a repeated one takes its identifier as a suffix).
+fn unique_descriptions(assigned: &mut [Assigned]) {
+    let mut seen = std::collections::BTreeSet::new();
+    for a in assigned.iter_mut() {
+        let mut descr: String = a
+            .descr
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if descr.is_empty() || !seen.insert(descr.to_lowercase()) {
+            descr = format!("{descr}_{}", a.ident);
+            seen.insert(descr.to_lowercase());
+        }
+        a.descr = descr;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions_are_opnsense_names_and_unique() {
+        let a = |ident: &str, descr: &str| Assigned {
+            ident: ident.to_string(),
+            role: Role::Other,
+            device_if: String::new(),
+            model_index: 0,
+            model_name: String::new(),
+            descr: descr.to_string(),
+            address: None,
+            gateway: None,
+        };
+        let mut list = vec![
+            a("lan", "paris-lyon"),
+            a("opt1", "paris_lyon"),
+            a("opt2", ""),
+        ];
+        unique_descriptions(&mut list);
+        let d: Vec<&str> = list.iter().map(|x| x.descr.as_str()).collect();
+        assert_eq!(d, ["paris_lyon", "paris_lyon_opt1", "_opt2"]);
+    }
 
     #[test]
     fn internal_names() {

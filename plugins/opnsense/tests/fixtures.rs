@@ -104,6 +104,10 @@ const CHECKER: &[(&str, &str)] = &[
         "uuid 00000000-0000-8000-8000-000000000011 is used twice",
     ),
     (
+        "descr-duplicate",
+        "interface description mgmt is used twice",
+    ),
+    (
         "schema-carp-no-password",
         "VIP 1: a CARP VIP without a password",
     ),
@@ -142,6 +146,7 @@ const SCHEMA: &[(&str, &str)] = &[
     ("schema-interface-name", "interfaces"),
     ("schema-vlanif-name", "vlanif"),
     ("schema-ospf-networktype", "networktype"),
+    ("schema-interface-descr", "descr"),
 ];
 
 #[test]

@@ -565,3 +565,60 @@ fn over_every_example_each_pass_rule_is_a_flow_and_each_flow_between_own_zones_p
     );
     assert!(passed_flows > 100, "only {passed_flows} flows checked");
 }
+
+const BRANCH: &str = r#"
+project acme { domain "acme.test" }
+
+site hq {
+  id 1
+  zone mgmt { vlan 10; subnet 10.1.10.0/24 }
+  zone apps { vlan 30; subnet 10.1.30.0/24 }
+  firewall fw1 {
+    platform opnsense
+    interface wan { port vtnet0; address 198.51.100.2/29; gateway 198.51.100.1 }
+    trunk lan { port vtnet1; vlans [mgmt, apps] }
+  }
+  host app1 { address apps 10.1.30.11 }
+}
+
+site branch {
+  id 2
+  zone users { vlan 120; subnet 10.2.20.0/24 }
+  router r2 {
+    platform frr
+    interface eth1 { address 10.2.20.1/24; zone users }
+  }
+  host desk2 { address users 10.2.20.10 }
+}
+
+link hq-branch {
+  side fw1 vtnet2
+  side r2 eth0
+  transit 10.255.0.0/30
+}
+
+allow branch.users -> internet https
+allow branch.users -> app1 ssh
+"#;
+
+#[test]
+fn a_branch_behind_a_router_reaches_the_internet_and_hq_through_the_link() {
+    let model = infrac_testkit::model_from_str(BRANCH);
+    let xml = common::config_of(&model, "fw1");
+    let problems = common::verify::check(&xml);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // wan, lan = mgmt, opt1 = apps, opt2 = the link to r2, behind which lies branch.users.
+    let desk = "10.2.20.10";
+    assert!(filter(&xml, &Packet::tcp("opt2", desk, "8.8.8.8", 443)).passes());
+    assert!(filter(&xml, &Packet::tcp("opt2", desk, "10.1.30.11", 22)).passes());
+    assert!(!filter(&xml, &Packet::tcp("opt2", desk, "10.1.30.11", 443)).passes());
+    assert!(!filter(&xml, &Packet::tcp("opt2", desk, "10.1.10.5", 443)).passes());
+    assert!(!filter(&xml, &Packet::tcp("opt2", desk, "8.8.8.8", 80)).passes());
+    // Nothing enters from the internet, and the branch's traffic is not ruled on the WAN.
+    assert!(!filter(&xml, &Packet::tcp("wan", "8.8.8.8", desk, 443)).passes());
+    assert!(
+        !passes(&xml).iter().any(|r| r.0 == "wan"),
+        "{:#?}",
+        passes(&xml)
+    );
+}

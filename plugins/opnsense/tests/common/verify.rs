@@ -139,6 +139,19 @@ pub fn check(xml: &str) -> Vec<String> {
         }
     };
 
+    // Interface descriptions are unique (OPNsense names interfaces by them).
+    let mut descrs = BTreeSet::new();
+    for i in child(root, "interfaces")
+        .into_iter()
+        .flat_map(|n| n.children())
+        .filter(|n| n.is_element())
+    {
+        let d = text(i, "descr").unwrap_or_default().to_lowercase();
+        if !descrs.insert(d.clone()) {
+            problems.push(format!("interface description {d} is used twice"));
+        }
+    }
+
     // UUIDs are unique.
     let mut uuids = BTreeSet::new();
     for n in root.descendants().filter(|n| n.is_element()) {
