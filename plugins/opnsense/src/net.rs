@@ -53,7 +53,8 @@ fn mask(len: u8, max: u8) -> u128 {
     } else {
         (1u128 << max) - 1
     };
-    if len == 0 { 0 } else { full & !(full >> len) }
+    // `u128 >> 128` would overflow: a full-length IPv6 prefix keeps every bit.
+    full & !full.checked_shr(u32::from(len)).unwrap_or(0)
 }
 
 impl Net {
@@ -174,5 +175,15 @@ mod tests {
         assert_eq!(v6.to_string(), "2001:db8::/64");
         assert!(!v6.contains_addr(v4("10.0.0.1")));
         assert_eq!(Net::new("::".parse().unwrap(), 0).size(), None);
+        let host6 = Net::single("2001:db8::7".parse().unwrap());
+        assert_eq!(host6.to_string(), "2001:db8::7");
+        assert!(host6.contains_addr("2001:db8::7".parse().unwrap()));
+        assert!(!host6.contains_addr("2001:db8::8".parse().unwrap()));
+        assert!(v6.contains(&host6));
+        let host4 = Net::single(v4("10.0.0.7"));
+        assert_eq!(
+            (host4.network(), host4.last()),
+            (v4("10.0.0.7"), v4("10.0.0.7"))
+        );
     }
 }

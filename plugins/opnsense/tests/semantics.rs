@@ -622,3 +622,84 @@ fn a_branch_behind_a_router_reaches_the_internet_and_hq_through_the_link() {
         passes(&xml)
     );
 }
+
+const IPV6: &str = r#"
+project acme { domain "acme.test" }
+
+site paris {
+  id 1
+  zone mgmt { vlan 10; subnet 2001:db8:10::/64 }
+  zone apps { vlan 12; subnet 2001:db8:12::/64 }
+  zone legacy { vlan 14; subnet 192.168.14.0/24 }
+  firewall fw1 {
+    platform opnsense
+    interface wan { port vtnet0; address 203.0.113.10/28; gateway 203.0.113.1 }
+    trunk lan { port vtnet1; vlans [mgmt, apps, legacy] }
+  }
+  host admin1 { address mgmt 2001:db8:10::10 }
+  host web1 { address apps 2001:db8:12::11 }
+  host old1 { address legacy 192.168.14.11 }
+}
+
+allow paris.mgmt -> web1 ssh
+allow internet -> web1 https
+"#;
+
+#[test]
+fn ipv6_zones_get_inet6_rules_and_ipv6_is_allowed() {
+    let model = infrac_testkit::model_from_str(IPV6);
+    let xml = common::config_of(&model, "fw1");
+    let problems = common::verify::check(&xml);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let dir = infrac_testkit::tempdir();
+    let file = dir.path().join("config.xml");
+    std::fs::write(&file, &xml).expect("write");
+    let (ok, err) = common::relaxng(&file);
+    assert!(ok, "{err}");
+    assert!(xml.contains("<ipv6allow>1</ipv6allow>"), "{xml}");
+    assert!(xml.contains("<ipaddrv6>2001:db8:10::1</ipaddrv6>"), "{xml}");
+    // lan = mgmt (v6), opt1 = apps (v6), opt2 = legacy (v4).
+    assert!(
+        filter(
+            &xml,
+            &Packet::tcp("lan", "2001:db8:10::10", "2001:db8:12::11", 22)
+        )
+        .passes()
+    );
+    assert!(
+        !filter(
+            &xml,
+            &Packet::tcp("lan", "2001:db8:10::10", "2001:db8:12::12", 22)
+        )
+        .passes()
+    );
+    assert!(
+        filter(
+            &xml,
+            &Packet::tcp("wan", "2001:db8:ffff::1", "2001:db8:12::11", 443)
+        )
+        .passes()
+    );
+    assert!(
+        !filter(
+            &xml,
+            &Packet::tcp("wan", "2001:db8:10::10", "2001:db8:12::11", 443)
+        )
+        .passes()
+    );
+    assert!(
+        !filter(
+            &xml,
+            &Packet::tcp("wan", "198.51.100.7", "192.168.14.11", 443)
+        )
+        .passes()
+    );
+    let v6_rules = rules(&xml)
+        .into_iter()
+        .filter(|r| r.4.contains(':') || r.3.contains(':'))
+        .count();
+    assert!(
+        v6_rules >= 4,
+        "ssh, https and the internet's blocks of the two v6 zones"
+    );
+}
