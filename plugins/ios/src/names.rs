@@ -57,7 +57,11 @@ pub fn interface(written: &str) -> Option<IosInterface> {
         Some(s) => number(s)?,
         None => 0,
     };
-    if *full == "Vlan" && (nums.len() != 1 || sub != 0 || !(1..=4094).contains(&nums[0])) {
+    let vlan_id = match nums.as_slice() {
+        [id] => Some(*id),
+        _ => None,
+    };
+    if *full == "Vlan" && (sub != 0 || !vlan_id.is_some_and(|id| (1..=4094).contains(&id))) {
         return None;
     }
     Some(IosInterface {
