@@ -49,6 +49,7 @@ impl Checked {
 #[derive(Debug, Default)]
 pub struct SpanIndex {
     by_name: BTreeMap<(&'static str, String), Span>,
+    by_origin: BTreeMap<infrac_model::Origin, Span>,
 }
 
 impl SpanIndex {
@@ -56,9 +57,44 @@ impl SpanIndex {
         self.by_name.entry((kind, name.to_string())).or_insert(span);
     }
 
-    /// The span of the element a JSON pointer into the IR names, e.g. `/hosts/3/addresses/0`
-    /// (the element's declaration; the pointer's deeper part narrows nothing yet).
+    /// The span of the element a JSON pointer into the IR names, e.g. `/hosts/3/addresses/0`:
+    /// the deepest element on the path that records where it was written (its `origin`, or a
+    /// flow's `provenance.origin`: the rule or element that allowed it), else the declaration
+    /// of the top-level element the pointer starts with.
     pub fn locate(&self, model: &Model, pointer: &str) -> Option<Span> {
+        self.locate_by_origin(model, pointer)
+            .or_else(|| self.locate_by_name(model, pointer))
+    }
+
+    fn locate_by_origin(&self, model: &Model, pointer: &str) -> Option<Span> {
+        let value = serde_json::to_value(model).ok()?;
+        let mut node = &value;
+        let mut found = None;
+        let origin_of = |v: &serde_json::Value| {
+            let o = v
+                .get("origin")
+                .or_else(|| v.get("provenance")?.get("origin"))?;
+            serde_json::from_value::<infrac_model::Origin>(o.clone()).ok()
+        };
+        for part in pointer
+            .trim_start_matches('/')
+            .split('/')
+            .filter(|p| !p.is_empty())
+        {
+            let part = part.replace("~1", "/").replace("~0", "~");
+            node = match node {
+                serde_json::Value::Object(map) => map.get(&part)?,
+                serde_json::Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
+                _ => break,
+            };
+            if let Some(span) = origin_of(node).and_then(|o| self.by_origin.get(&o)) {
+                found = Some(*span);
+            }
+        }
+        found
+    }
+
+    fn locate_by_name(&self, model: &Model, pointer: &str) -> Option<Span> {
         let mut parts = pointer.trim_start_matches('/').split('/');
         let kind = parts.next()?;
         let index: usize = parts.next()?.parse().ok()?;
@@ -90,6 +126,7 @@ pub fn check(
         diags: Vec::new(),
         rejected: Vec::new(),
         dropped: Default::default(),
+        origins: Default::default(),
     };
     for (_, f) in files {
         cx.note_rejected(&f.statements);
@@ -141,6 +178,7 @@ pub fn check(
         );
         model = Some(m);
     }
+    spans.by_origin = cx.origins.take();
     let mut diagnostics = cx.diags;
     sort_diagnostics(&mut diagnostics);
     let failed = diagnostics.iter().any(Diagnostic::is_error);

@@ -869,7 +869,9 @@ fn load_balancers(
             }),
             allow: l.allow.clone(),
             deny: l.deny.clone(),
-            stats_port: l.stats,
+            // Monitoring scrapes every load balancer's metrics endpoint: one is served on the
+            // conventional port 8404 unless `stats` names another.
+            stats_port: l.stats.or((!hir.monitoring.is_empty()).then_some(8404)),
             timeouts: l.timeouts.clone(),
             origin: cx.origin(l.span),
         });
@@ -1172,7 +1174,7 @@ fn monitoring(
                     exporter: Exporter::Haproxy,
                     host: h.clone(),
                     address,
-                    port: lb.stats_port.unwrap_or(8404),
+                    port: lb.stats_port.unwrap_or(8404), // set whenever monitoring is
                     path: "/metrics".into(),
                 });
             }

@@ -24,6 +24,9 @@ pub struct Cx<'a> {
     /// Names of declarations dropped for their own errors: references to them are not
     /// reported again as unresolved.
     pub dropped: std::collections::BTreeSet<String>,
+    /// Every origin handed out, with the span it came from: plugin diagnostics name IR
+    /// elements, and an element's `origin` leads back to its exact span.
+    pub origins: std::cell::RefCell<std::collections::BTreeMap<Origin, Span>>,
 }
 
 impl<'a> Cx<'a> {
@@ -65,11 +68,16 @@ impl<'a> Cx<'a> {
     /// `file:line:column` of a span, for the IR.
     pub fn origin(&self, span: Span) -> Origin {
         let (file, lc) = self.sources.locate(span);
-        Origin {
+        let origin = Origin {
             file,
             line: lc.line,
             column: lc.column,
-        }
+        };
+        self.origins
+            .borrow_mut()
+            .entry(origin.clone())
+            .or_insert(span);
+        origin
     }
 
     /// The statement's arguments, checking their count is within `min..=max`.

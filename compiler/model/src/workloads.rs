@@ -205,7 +205,7 @@ pub struct LoadBalancer {
     /// Client deny list.
     #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub deny: Vec<ipnet::IpNet>,
-    /// Stats/metrics endpoint port.
+    /// Stats/metrics endpoint port (`stats`, or 8404 when the model has monitoring).
     pub stats_port: Option<u16>,
     /// Timeouts.
     pub timeouts: Timeouts,
