@@ -1,7 +1,8 @@
 //! Interface assignment: which OPNsense interface (`wan`, `lan`, `optN`) each model interface
 //! becomes, on which device (`vtnet0`, or the VLAN device `vlan0.N`), and the VLAN devices.
 //!
-//! - The first physical interface with a gateway (by name) is `wan`.
+//! - The first physical interface with a gateway (by name) is `wan`; a further one (an IPv6
+//!   uplink beside an IPv4 one) is also an uplink, numbered `optN` after the links.
 //! - Zone interfaces (VLAN sub-interfaces, or physical interfaces in a zone), sorted by VLAN
 //!   id, are `lan`, `opt1`, `opt2`…
 //! - Link ends (sorted by name), then any further addressed physical interface, continue the
@@ -16,7 +17,8 @@ use std::net::IpAddr;
 /// What an assigned interface is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Role {
-    /// The uplink to the internet (a physical interface with a gateway).
+    /// An uplink to the internet (a physical interface with a gateway): `wan`, and any
+    /// further one as `optN`.
     Wan,
     /// A zone's interface; the zone key.
     Zone(String),
@@ -205,7 +207,7 @@ pub fn plan(device: &Device, index: usize) -> Result<Plan, Vec<Diagnostic>> {
     }
     let has_lan = internal > 0;
 
-    // Link ends, then other addressed physical interfaces.
+    // Link ends, then other addressed physical interfaces (further uplinks among them).
     let links = ifaces.iter().filter(|(_, i)| i.kind == InterfaceKind::Link);
     let others = ifaces.iter().filter(|(i, iface)| {
         iface.kind == InterfaceKind::Physical
@@ -217,6 +219,8 @@ pub fn plan(device: &Device, index: usize) -> Result<Plan, Vec<Diagnostic>> {
         let role = match (&iface.kind, &iface.link) {
             (InterfaceKind::Link, Some(link)) => Role::Link(link.clone()),
             (InterfaceKind::Link, None) => Role::Link(iface.name.clone()),
+            // A further uplink (e.g. an IPv6 one beside the IPv4 `wan`).
+            _ if iface.gateway.is_some() => Role::Wan,
             _ => Role::Other,
         };
         if iface.address.is_none() {

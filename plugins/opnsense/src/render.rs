@@ -234,7 +234,16 @@ impl Config {
             x.leaf("interface", &a.ident);
             x.leaf("ipprotocol", if gw.is_ipv4() { "inet" } else { "inet6" });
             x.leaf("gateway", &gw.to_string());
-            x.leaf("defaultgw", bool01(a.role == Role::Wan));
+            // The first uplink of each family holds that family's default route.
+            let first_of_family = self
+                .plan
+                .assigned
+                .iter()
+                .find(|b| {
+                    b.role == Role::Wan && b.gateway.is_some_and(|g| g.is_ipv4() == gw.is_ipv4())
+                })
+                .is_some_and(|b| b.ident == a.ident);
+            x.leaf("defaultgw", bool01(a.role == Role::Wan && first_of_family));
             x.leaf("fargw", "0");
             x.leaf("monitor_disable", "1");
             x.leaf("priority", "255");

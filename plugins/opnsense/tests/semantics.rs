@@ -1,8 +1,8 @@
 //! What the rules mean: from small inline models, packets evaluated against the rendered
 //! rules (port forwards, then first match on the interface, then the default deny; see
-//! `common::eval`) behave as the flow matrix says; and over every example, every pass rule is
-//! justified by a flow and every flow between a firewall's own zones, or from the internet to
-//! them, passes.
+//! `common::eval`) behave as the flow matrix says; and over every example and test model, every
+//! pass rule is justified by a flow and every flow between a firewall's own zones, or from the
+//! internet to them, passes.
 
 mod common;
 
@@ -446,9 +446,9 @@ fn service_allows(s: &infrac_sdk::PortSpec, proto: &str, port: Option<u16>) -> b
 #[test]
 fn over_every_example_each_pass_rule_is_a_flow_and_each_flow_between_own_zones_passes() {
     let (mut justified_rules, mut passed_flows) = (0, 0);
-    for (name, dir) in infrac_testkit::examples() {
+    for (name, dir) in common::models() {
         let model = infrac_testkit::model_of(&dir);
-        for (path, xml) in common::render(&model) {
+        for (path, xml) in common::render_renderable(&model) {
             let what = format!("{name} {path}");
             // Soundness: a packet matching any pass rule is allowed by some flow, and passes.
             for (iface, kind, proto, src, dst, port, descr) in rules(&xml) {
@@ -491,11 +491,18 @@ fn over_every_example_each_pass_rule_is_a_flow_and_each_flow_between_own_zones_p
             // source zone's interface; from the internet to a zone, on the WAN.
             let doc = Document::parse(&xml).expect("well-formed");
             let ifaces = common::verify::interfaces(&doc);
+            let uplinks: Vec<String> = doc
+                .descendants()
+                .filter(|n| n.has_tag_name("gateway") || n.has_tag_name("gatewayv6"))
+                .filter_map(|n| n.parent())
+                .filter(|p| p.parent().is_some_and(|pp| pp.has_tag_name("interfaces")))
+                .map(|p| p.tag_name().name().to_string())
+                .collect();
             let own = |a: std::net::IpAddr| {
                 ifaces
                     .iter()
                     .find(|(ident, i)| {
-                        ident.as_str() != "wan"
+                        !uplinks.contains(ident)
                             && i.address
                                 .is_some_and(|(ia, l)| common::verify::contains(ia, l, a))
                     })
@@ -514,11 +521,20 @@ fn over_every_example_each_pass_rule_is_a_flow_and_each_flow_between_own_zones_p
                         .collect();
                 let srcs: Vec<(String, std::net::IpAddr)> =
                     if f.from.kind == infrac_sdk::EndpointKind::Internet {
-                        if ifaces.contains_key("wan") {
-                            vec![("wan".to_string(), OUTSIDE_V4.parse().expect("address"))]
-                        } else {
-                            vec![]
+                        // The internet arrives on the uplinks (interfaces with a gateway) of
+                        // its family.
+                        let mut srcs = Vec::new();
+                        for outside in [OUTSIDE_V4, OUTSIDE_V6] {
+                            let a: std::net::IpAddr = outside.parse().expect("address");
+                            for (ident, i) in &ifaces {
+                                if uplinks.contains(ident)
+                                    && i.address.is_some_and(|(ia, _)| ia.is_ipv4() == a.is_ipv4())
+                                {
+                                    srcs.push((ident.clone(), a));
+                                }
+                            }
                         }
+                        srcs
                     } else {
                         f.from
                             .prefixes
@@ -534,12 +550,19 @@ fn over_every_example_each_pass_rule_is_a_flow_and_each_flow_between_own_zones_p
                         let Some((to_iface, _)) = own(*d) else {
                             continue;
                         };
+                        if s.is_ipv4() != d.is_ipv4() {
+                            continue;
+                        }
                         if &to_iface == iface || forward_elsewhere {
                             continue;
                         }
                         let packet = Packet {
                             iface: iface.clone(),
-                            proto: proto.clone(),
+                            proto: if proto == "icmp" && s.is_ipv6() {
+                                "ipv6-icmp".to_string()
+                            } else {
+                                proto.clone()
+                            },
                             src: *s,
                             dst: *d,
                             port,

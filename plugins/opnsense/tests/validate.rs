@@ -1,21 +1,49 @@
-//! Every example's configs, checked by the programs and checkers that read them:
+//! Every example's (and every test model's) configs, checked by the programs and checkers that read them:
 //! well-formed XML (`xmllint --noout`), the structural RELAX NG schema (`xmllint --relaxng`),
 //! and the cross-reference checker (`common::verify`).
 
 mod common;
 
-/// Every rendered config of every example, written to `dir`: (what, file, text).
+use infrac_plugin_opnsense::Opnsense;
+
+/// Every rendered config of every example and test model, written to `dir`:
+/// (what, file, text). Examples must render; a test model's firewall may instead be refused,
+/// but only with the backend's own capability errors (`tests/models/edge` forwards sctp ports,
+/// which OPNsense cannot).
 fn rendered(dir: &std::path::Path) -> Vec<(String, std::path::PathBuf, String)> {
+    use infrac_sdk::Backend;
     let mut out = Vec::new();
-    for (name, example) in infrac_testkit::examples() {
+    for (name, example) in common::models() {
         let model = infrac_testkit::model_of(&example);
-        for (path, text) in common::render(&model) {
-            let file = dir.join(format!("{name}-{}", path.replace('/', "_")));
-            std::fs::write(&file, &text).expect("write");
-            out.push((format!("{name}: {path}"), file, text));
+        for unit in Opnsense::units(&model, "opnsense") {
+            let target = infrac_sdk::Target::unit("opnsense", &unit);
+            let files = match Opnsense::compile(&model, &target) {
+                Ok(files) => files,
+                Err(d) if name.starts_with("tests/models/") => {
+                    assert!(
+                        d.iter().all(|d| d.code.starts_with("OPNSENSE")),
+                        "{name} {unit}: {d:#?}"
+                    );
+                    continue;
+                }
+                Err(d) => panic!("{name} {unit} does not compile: {d:#?}"),
+            };
+            for f in files {
+                let text = String::from_utf8(f.contents).expect("utf-8");
+                let file = dir.join(format!(
+                    "{}-{}",
+                    name.replace('/', "_"),
+                    f.path.replace('/', "_")
+                ));
+                std::fs::write(&file, &text).expect("write");
+                out.push((format!("{name}: {}", f.path), file, text));
+            }
         }
     }
-    assert!(out.len() >= 4, "the examples have OPNsense firewalls");
+    assert!(
+        out.len() >= 8,
+        "the examples and test models have OPNsense firewalls"
+    );
     out
 }
 

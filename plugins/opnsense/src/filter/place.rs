@@ -53,28 +53,38 @@ impl Firewall<'_> {
             .collect()
     }
 
-    /// Where addresses outside every zone arrive: the WAN, or the links without one.
-    fn outside_entries(&self) -> Vec<usize> {
-        let wans: Vec<usize> = self
-            .plan
-            .assigned
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.role == Role::Wan)
-            .map(|(i, _)| i)
-            .collect();
-        if wans.is_empty() {
+    /// Where addresses of `family` outside every zone arrive: the uplinks with an address of
+    /// that family (every uplink when none has one), or the links when there is no uplink.
+    fn outside_entries(&self, family: Family) -> Vec<usize> {
+        let uplinks = |same_family: bool| -> Vec<usize> {
+            self.plan
+                .assigned
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.role == Role::Wan)
+                .filter(|(_, a)| {
+                    !same_family || a.address.is_some_and(|n| Family::of(&n) == family)
+                })
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let of_family = uplinks(true);
+        if !of_family.is_empty() {
+            return of_family;
+        }
+        let any = uplinks(false);
+        if any.is_empty() {
             self.link_entries(|_| true)
         } else {
-            wans
+            any
         }
     }
 
     /// Where the internet side of `flow` arrives: a port forward's traffic only on the
     /// forward's interface (or, for another device's forward, on the link towards it).
-    fn internet_entries(&self, flow: &Flow) -> Vec<usize> {
+    fn internet_entries(&self, flow: &Flow, family: Family) -> Vec<usize> {
         if flow.provenance.reason != FlowReason::Forward {
-            return self.outside_entries();
+            return self.outside_entries(family);
         }
         if flow.provenance.name == self.device.name {
             let mut out: Vec<usize> = self
@@ -97,18 +107,18 @@ impl Firewall<'_> {
         }
     }
 
-    fn entries(&self, piece: &Piece, flow: &Flow) -> Vec<usize> {
+    fn entries(&self, piece: &Piece, flow: &Flow, family: Family) -> Vec<usize> {
         match piece {
             Piece::Zone { key, .. } => self.zone_entries(key),
-            Piece::Outside(_) => self.outside_entries(),
-            Piece::Internet => self.internet_entries(flow),
+            Piece::Outside(_) => self.outside_entries(family),
+            Piece::Internet => self.internet_entries(flow, family),
         }
     }
 
-    fn exits(&self, piece: &Piece) -> Vec<usize> {
+    fn exits(&self, piece: &Piece, family: Family) -> Vec<usize> {
         match piece {
             Piece::Zone { key, .. } => self.zone_entries(key),
-            Piece::Outside(_) | Piece::Internet => self.outside_entries(),
+            Piece::Outside(_) | Piece::Internet => self.outside_entries(family),
         }
     }
 
@@ -167,8 +177,8 @@ impl Firewall<'_> {
                     continue;
                 }
                 let addr = |p: &Piece| p.net().map(Addr::Net).unwrap_or(Addr::Any);
-                let exits = self.exits(d);
-                for entry in self.entries(s, flow) {
+                let exits = self.exits(d, family);
+                for entry in self.entries(s, flow, family) {
                     if exits.iter().any(|e| *e != entry) {
                         keys.push(Key {
                             interface: entry,

@@ -56,3 +56,52 @@ pub fn config_of(model: &infrac_sdk::Model, device: &str) -> String {
         .map(|(_, t)| t)
         .unwrap_or_else(|| panic!("no config for {device}"))
 }
+
+/// The examples and the repository's test models (`tests/models/*`), as (name, directory).
+pub fn models() -> Vec<(String, std::path::PathBuf)> {
+    let mut dirs = infrac_testkit::examples();
+    let root = infrac_testkit::repo_root().join("tests/models");
+    let mut extra: Vec<(String, std::path::PathBuf)> = std::fs::read_dir(&root)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .map(|p| {
+                    (
+                        format!(
+                            "tests/models/{}",
+                            p.file_name().unwrap_or_default().to_string_lossy()
+                        ),
+                        p,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    extra.sort();
+    dirs.extend(extra);
+    dirs
+}
+
+/// The configs of every firewall of `model` that renders: (path, text). A firewall refused
+/// with the backend's own capability errors is left out; any other failure panics.
+pub fn render_renderable(model: &infrac_sdk::Model) -> Vec<(String, String)> {
+    use infrac_sdk::Backend;
+    let mut out = Vec::new();
+    for unit in infrac_plugin_opnsense::Opnsense::units(model, "opnsense") {
+        let target = infrac_sdk::Target::unit("opnsense", &unit);
+        match infrac_plugin_opnsense::Opnsense::compile(model, &target) {
+            Ok(files) => out.extend(
+                files
+                    .into_iter()
+                    .map(|f| (f.path, String::from_utf8(f.contents).expect("utf-8"))),
+            ),
+            Err(d) => assert!(
+                d.iter().all(|d| d.code.starts_with("OPNSENSE")),
+                "{unit}: {d:#?}"
+            ),
+        }
+    }
+    out
+}

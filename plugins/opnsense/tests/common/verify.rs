@@ -318,11 +318,15 @@ pub fn check(xml: &str) -> Vec<String> {
             &mut problems,
         );
     }
-    let defaults = elements(opn.and_then(|o| child(o, "Gateways")), "gateway_item")
-        .filter(|g| text(*g, "defaultgw") == Some("1"))
-        .count();
-    if defaults > 1 {
-        problems.push(format!("{defaults} default gateways"));
+    for family in ["inet", "inet6"] {
+        let defaults = elements(opn.and_then(|o| child(o, "Gateways")), "gateway_item")
+            .filter(|g| {
+                text(*g, "defaultgw") == Some("1") && text(*g, "ipprotocol") == Some(family)
+            })
+            .count();
+        if defaults > 1 {
+            problems.push(format!("{defaults} default gateways for {family}"));
+        }
     }
     for i in child(root, "interfaces")
         .into_iter()
