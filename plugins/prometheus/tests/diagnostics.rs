@@ -244,7 +244,9 @@ fn prometheus010_a_target_on_an_unknown_host() {
 
 #[test]
 fn prometheus011_a_load_balancer_without_a_stats_endpoint() {
-    let m = model(
+    // The checker gives every load balancer a metrics port (8404) when the model has
+    // monitoring; PROMETHEUS011 guards against an IR from elsewhere without one.
+    let mut m = model(
         "host lb1 { site s1; address web 10.1.11.11 }\n\
          loadbalancer www { on [lb1]; vip 10.1.11.100; backend app {} }\n\
          monitoring { server prometheus; interval 15s; alert host_down { for 1m } }\n",
@@ -254,6 +256,9 @@ fn prometheus011_a_load_balancer_without_a_stats_endpoint() {
         .iter()
         .position(|l| l.name == "www")
         .unwrap();
+    assert_eq!(m.load_balancers[index].stats_port, Some(8404));
+    assert!(errors(&m).is_empty());
+    m.load_balancers[index].stats_port = None;
     let d = only(
         &m,
         codes::NO_STATS_ENDPOINT,
