@@ -14,7 +14,18 @@ check=0
 [[ "${1:-}" == "--check" ]] && check=1
 
 # name:crate for every first-party plugin.
-plugins=(compose:infrac-plugin-compose)
+plugins=(
+    compose:infrac-plugin-compose
+    dns:infrac-plugin-dns
+    frr:infrac-plugin-frr
+    haproxy:infrac-plugin-haproxy
+    ios:infrac-plugin-ios
+    keepalived:infrac-plugin-keepalived
+    mysql:infrac-plugin-mysql
+    nftables:infrac-plugin-nftables
+    opnsense:infrac-plugin-opnsense
+    prometheus:infrac-plugin-prometheus
+)
 
 # Reproducible output: no absolute path of this machine ends up in the binaries.
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"

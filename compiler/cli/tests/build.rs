@@ -156,11 +156,152 @@ fn secrets_are_kept_as_placeholders_unless_deploying() {
 fn plugins_lists_the_embedded_backends() {
     let (code, out, err) = infrac(&["plugins"], &[]);
     assert_eq!(code, 0, "{err}");
-    assert!(
-        out.lines()
-            .any(|l| l.starts_with("compose\t") && l.ends_with("\tembedded")),
-        "{out}"
+    for name in [
+        "compose",
+        "dns",
+        "frr",
+        "haproxy",
+        "ios",
+        "keepalived",
+        "mysql",
+        "nftables",
+        "opnsense",
+        "prometheus",
+    ] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(&format!("{name}\t")) && l.ends_with("\tembedded")),
+            "{name} is not listed:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn every_backend_renders_the_backbone_example() {
+    // The example with every kind of device and service: each embedded backend writes files.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    let (code, _, err) = infrac(
+        &[
+            "build",
+            "examples/backbone",
+            "-o",
+            out.to_str().expect("utf-8"),
+        ],
+        &[],
     );
+    assert_eq!(code, 0, "{err}");
+    let files = tree(&out);
+    for dir in [
+        "compose",
+        "dns",
+        "frr",
+        "haproxy",
+        "ios",
+        "keepalived",
+        "mysql",
+        "nftables",
+        "opnsense",
+        "prometheus",
+    ] {
+        assert!(
+            files.keys().any(|p| p.starts_with(dir)),
+            "no {dir}/ files: {:?}",
+            files.keys().collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn a_backend_capability_error_points_at_the_source() {
+    // HAProxy cannot tell which of two backends a request is for: the haproxy backend refuses
+    // (HAPROXY002), and the error shows at the load balancer's line in the user's file.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let src = tmp.path().join("two-backends.infra");
+    std::fs::write(
+        &src,
+        "project t { domain \"t.example\" }\n\
+         site s {\n  id 1\n  zone services { vlan 11; subnet 192.168.11.0/24 }\n  \
+         zone apps { vlan 12; subnet 192.168.12.0/24 }\n  \
+         host lb1 { address services 192.168.11.11 }\n  \
+         host web1 { address apps 192.168.12.11 }\n  \
+         host api1 { address apps 192.168.12.12 }\n}\n\
+         service web { image \"web:1\"; port 8080; on [web1] }\n\
+         service api { image \"api:1\"; port 8081; on [api1] }\n\
+         loadbalancer www {\n  on [lb1]\n  vip 192.168.11.100\n  backend web { }\n  backend api { }\n}\n",
+    )
+    .expect("write");
+    let out = tmp.path().join("out");
+    let (code, _, err) = infrac(
+        &[
+            "build",
+            src.to_str().expect("utf-8"),
+            "-o",
+            out.to_str().expect("utf-8"),
+            "--format",
+            "short",
+        ],
+        &[],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.lines().any(|l| l.contains("two-backends.infra:")
+            && l.contains("error[HAPROXY002]")
+            && l.contains("plugin `haproxy`")),
+        "{err}"
+    );
+    assert!(!out.exists(), "a failed build wrote {}", out.display());
+}
+
+#[test]
+fn a_deployment_build_refuses_a_secret_longer_than_its_max_length() {
+    // campus's VRRP password is declared `max_length 8`; keepalived would refuse a longer one.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    let secrets = tmp.path().join("secret");
+    std::fs::write(&secrets, "generated-test-value").expect("write");
+    let file = secrets.to_str().expect("utf-8");
+    let env = [
+        ("CAMPUS_ADMIN_PASSWORD", "test-admin-value"),
+        ("CAMPUS_VRRP_PASSWORD", "123456789"),
+        ("CAMPUS_DB_REPL_PASSWORD", "test-repl-value"),
+    ];
+    // The file secrets point at /run/secrets/…: replace them for this test by building a copy.
+    let dir = tmp.path().join("campus");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let text = std::fs::read_to_string(root().join("examples/campus/site.infra"))
+        .expect("read")
+        .replace("/run/secrets/campus-db-web", file)
+        .replace("/run/secrets/grafana-admin", file)
+        .replace(
+            "../../policies/",
+            &format!("{}/policies/", root().display()),
+        );
+    std::fs::write(dir.join("site.infra"), text).expect("write");
+    let args = [
+        "build",
+        dir.to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+        "--deploy",
+    ];
+    let (code, _, err) = infrac(&args, &env);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("vrrp-pass"), "{err}");
+    assert!(err.contains("max_length 8"), "{err}");
+    assert!(!err.contains("123456789"), "the value was printed: {err}");
+    assert!(!out.exists());
+    // Eight characters are fine.
+    let mut ok = env;
+    ok[1] = ("CAMPUS_VRRP_PASSWORD", "12345678");
+    let (code, _, err) = infrac(&args, &ok);
+    assert_eq!(code, 0, "{err}");
+    let conf = tree(&out)
+        .into_iter()
+        .find(|(p, _)| p.starts_with("keepalived"))
+        .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
+        .expect("a keepalived.conf");
+    assert!(conf.contains("12345678"), "{conf}");
 }
 
 #[test]

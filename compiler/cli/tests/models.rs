@@ -68,11 +68,55 @@ fn every_model_checks_clean() {
     }
 }
 
+/// The codes a model's build must fail with, from its `expect-build-errors` file (one
+/// `FILE:LINE:COL CODE` per line): a model that uses a feature a platform cannot express.
+fn expected_build_errors(dir: &Path) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(dir.join("expect-build-errors")).ok()?;
+    Some(
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
 #[test]
 fn every_model_builds() {
     for dir in model_dirs() {
         let out_dir = tempfile::tempdir().expect("temporary directory");
         let target = out_dir.path().join("out");
+        if let Some(expected) = expected_build_errors(&dir) {
+            // Refused exactly where the source says, and nothing written.
+            let out = infrac(
+                &[
+                    "build",
+                    ".",
+                    "-o",
+                    target.to_str().expect("utf-8 path"),
+                    "--format",
+                    "short",
+                ],
+                &dir,
+            );
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{}: {stderr}", dir.display());
+            let got: Vec<String> = stderr
+                .lines()
+                .filter_map(|l| {
+                    let (place, rest) = l.split_once(": error[")?;
+                    let code = rest.split(']').next()?;
+                    Some(format!("{} {code}", place.trim_start_matches("./")))
+                })
+                .collect();
+            assert_eq!(got, expected, "{}: {stderr}", dir.display());
+            assert!(
+                !target.exists(),
+                "{}: a failed build wrote output",
+                dir.display()
+            );
+            continue;
+        }
         let out = infrac(
             &["build", ".", "-o", target.to_str().expect("utf-8 path")],
             &dir,

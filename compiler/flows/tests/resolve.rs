@@ -121,10 +121,18 @@ fn a_name_that_is_a_host_and_a_service_is_ambiguous() {
         .service("x", 80, &["y"])
         .build();
     let (flows, diags) = compute_flows(&m, &[rule("probe", "internet", "x", &["any"], 90)]);
-    assert!(flows.iter().all(|f| f.provenance.reason != FlowReason::Rule));
+    assert!(
+        flows
+            .iter()
+            .all(|f| f.provenance.reason != FlowReason::Rule)
+    );
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0].code, infrac_diag::codes::E0307);
-    assert!(diags[0].message.contains("both a host and a service"), "{}", diags[0].message);
+    assert!(
+        diags[0].message.contains("both a host and a service"),
+        "{}",
+        diags[0].message
+    );
 }
 
 #[test]

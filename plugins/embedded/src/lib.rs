@@ -12,10 +12,48 @@ pub struct Embedded {
 }
 
 /// Every embedded plugin, by name.
-pub const PLUGINS: &[Embedded] = &[Embedded {
-    name: "compose",
-    wasm: include_bytes!("../../wasm/compose.wasm"),
-}];
+pub const PLUGINS: &[Embedded] = &[
+    Embedded {
+        name: "compose",
+        wasm: include_bytes!("../../wasm/compose.wasm"),
+    },
+    Embedded {
+        name: "dns",
+        wasm: include_bytes!("../../wasm/dns.wasm"),
+    },
+    Embedded {
+        name: "frr",
+        wasm: include_bytes!("../../wasm/frr.wasm"),
+    },
+    Embedded {
+        name: "haproxy",
+        wasm: include_bytes!("../../wasm/haproxy.wasm"),
+    },
+    Embedded {
+        name: "ios",
+        wasm: include_bytes!("../../wasm/ios.wasm"),
+    },
+    Embedded {
+        name: "keepalived",
+        wasm: include_bytes!("../../wasm/keepalived.wasm"),
+    },
+    Embedded {
+        name: "mysql",
+        wasm: include_bytes!("../../wasm/mysql.wasm"),
+    },
+    Embedded {
+        name: "nftables",
+        wasm: include_bytes!("../../wasm/nftables.wasm"),
+    },
+    Embedded {
+        name: "opnsense",
+        wasm: include_bytes!("../../wasm/opnsense.wasm"),
+    },
+    Embedded {
+        name: "prometheus",
+        wasm: include_bytes!("../../wasm/prometheus.wasm"),
+    },
+];
 
 #[cfg(test)]
 mod tests {

@@ -27,9 +27,9 @@ pub mod text;
 pub mod xml;
 pub mod yaml;
 
-pub use infrac_model::*;
 /// The model crate by name (its `Backend` struct is shadowed here by the [`Backend`] trait).
 pub use infrac_model as model;
+pub use infrac_model::*;
 /// Prefix arithmetic (`IpNet`, `contains`, hosts…), the same version the model uses.
 pub use ipnet;
 pub use text::TextWriter;
