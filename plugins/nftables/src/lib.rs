@@ -30,6 +30,7 @@
 //! |---|---|---|
 //! | `NFT001` | `compile` was asked for a unit that is not a host of the model | the whole model |
 //! | `NFT002` | a flow to the host names ports on a protocol without ports, or an empty port range | `/flows/N/service` |
+//! | `NFT003` | warning: a flow lets SSH reach the host from outside the management zones (rendered as written) | `/flows/N` |
 
 pub mod codes;
 pub mod held;
@@ -76,6 +77,58 @@ impl Backend for Nftables {
             text,
         )])
     }
+
+    fn compile_with_warnings(
+        model: &Model,
+        target: &Target,
+    ) -> Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let files = Self::compile(model, target)?;
+        let warnings = match model.host(&target.unit) {
+            Some(host) => ssh_from_outside_management(model, host),
+            None => Vec::new(),
+        };
+        Ok((files, warnings))
+    }
+}
+
+/// Warnings for the flows that let SSH (tcp/22) reach `host` from a source that is not wholly
+/// inside management zones.
+fn ssh_from_outside_management(model: &Model, host: &infrac_sdk::Host) -> Vec<Diagnostic> {
+    let held: Vec<IpAddr> = held::held_addresses(model, host)
+        .iter()
+        .map(|(a, _)| *a)
+        .collect();
+    let management = |key: &str| {
+        model
+            .sites
+            .iter()
+            .flat_map(|s| &s.zones)
+            .any(|z| z.key == key && z.purpose == Some(infrac_sdk::Purpose::Management))
+    };
+    let mut out = Vec::new();
+    for (i, f) in model.flows.iter().enumerate() {
+        let ssh = f.service.protocol == infrac_sdk::Protocol::Tcp
+            && f.service.ports.iter().any(|r| r.start <= 22 && 22 <= r.end);
+        let reaches =
+            f.to.prefixes
+                .iter()
+                .any(|p| held.iter().any(|a| p.contains(a)));
+        let from_management = f.from.kind != infrac_sdk::EndpointKind::Internet
+            && !f.from.zones.is_empty()
+            && f.from.zones.iter().all(|z| management(z));
+        if ssh && reaches && !from_management {
+            out.push(Diagnostic::warning(
+                codes::SSH_OUTSIDE_MANAGEMENT,
+                format!("/flows/{i}"),
+                format!(
+                    "`{}` lets SSH in from `{}`, outside the management zones; host firewalls \
+                     accept it as written",
+                    f.provenance.name, f.from.name
+                ),
+            ));
+        }
+    }
+    out
 }
 
 infrac_sdk::export_backend!(Nftables);

@@ -118,3 +118,24 @@ fn a_flow_that_can_match_nothing_says_so() {
     );
     assert!(!text.contains("tcp dport 22 accept comment \"rule ci-to-lb1"));
 }
+
+#[test]
+fn nft003_ssh_from_outside_management_is_rendered_and_warned() {
+    let model = infrac_testkit::model_from_str(MODEL);
+    let (files, warnings) =
+        Nftables::compile_with_warnings(&model, &Target::unit("nftables", "lb1")).expect("renders");
+    assert_eq!(files.len(), 1);
+    let index = model
+        .flows
+        .iter()
+        .position(|f| f.provenance.name == "deployments" || f.from.name == "ci")
+        .unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].code, "NFT003");
+    assert_eq!(warnings[0].severity, infrac_sdk::Severity::Warning);
+    assert_eq!(warnings[0].ir_path, format!("/flows/{index}"));
+    // SSH from the management zone alone warns nothing.
+    let (_, warnings) =
+        Nftables::compile_with_warnings(&model, &Target::unit("nftables", "lb2")).expect("renders");
+    assert!(warnings.is_empty(), "{warnings:#?}");
+}
