@@ -11,8 +11,8 @@ use std::net::IpAddr;
 
 /// Validates a zone and fills its defaults.
 pub fn zone(cx: &mut Cx, site: &str, z: &ZoneH) -> Option<Zone> {
+    // The VLAN is checked even when the subnet is missing: two independent mistakes.
     let vlan = z.vlan.as_ref()?;
-    let subnet = z.subnet.as_ref()?;
     let mut ok = true;
     if !(1..=4094).contains(&vlan.v) {
         cx.report(
@@ -25,6 +25,7 @@ pub fn zone(cx: &mut Cx, site: &str, z: &ZoneH) -> Option<Zone> {
         );
         ok = false;
     }
+    let subnet = z.subnet.as_ref()?;
     let net = subnet.v.trunc();
     if net != subnet.v {
         cx.report(
