@@ -39,6 +39,44 @@ pub fn examples() -> Vec<(String, PathBuf)> {
     dirs
 }
 
+/// Every model a backend's real-program tests should render: the examples, then each model
+/// under `tests/models/`, as (name, path), except models whose `expect-build-errors` file says a
+/// code of this backend (`code_prefix`, e.g. `"OPNSENSE"`) refuses them.
+pub fn corpus(code_prefix: &str) -> Vec<(String, PathBuf)> {
+    let mut out = examples();
+    let root = repo_root().join("tests/models");
+    let mut models: Vec<(String, PathBuf)> = std::fs::read_dir(&root)
+        .expect("tests/models/ is readable")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .filter(|p| {
+            let expected =
+                std::fs::read_to_string(p.join("expect-build-errors")).unwrap_or_default();
+            !expected
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .any(|l| {
+                    l.split_whitespace()
+                        .nth(1)
+                        .is_some_and(|c| c.starts_with(code_prefix))
+                })
+        })
+        .map(|p| {
+            let name = format!(
+                "models-{}",
+                p.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            );
+            (name, p)
+        })
+        .collect();
+    models.sort();
+    out.extend(models);
+    out
+}
+
 /// Checks every `.infra` file of a directory (and what they import) into a model; panics with
 /// the first diagnostic when the sources do not check.
 pub fn model_of(dir: &Path) -> Model {
