@@ -360,18 +360,47 @@ fn svg(dot: &str) -> Result<Vec<u8>, String> {
     Ok(out.stdout)
 }
 
+/// The embedded plugin whose codes look like `code`: its letters are a prefix of the plugin's
+/// name (`NFT002` → nftables) and three digits follow.
+fn plugin_of_code(code: &str) -> Option<&'static str> {
+    let letters: String = code
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let digits = &code[letters.len()..];
+    if letters.len() < 3 || digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    infrac_embedded::PLUGINS
+        .iter()
+        .map(|p| p.name)
+        .find(|name| name.starts_with(&letters))
+}
+
 fn explain(code: &str) -> u8 {
     match infrac_diag::codes::lookup(code) {
         Some(info) => {
             println!("{}: {}\n\n{}", info.code, info.title, info.explanation);
             0
         }
-        None => {
-            eprintln!(
-                "error: no diagnostic code `{code}`; codes look like E0302 (see `docs/diagnostics.md`)"
-            );
-            FAILURE
-        }
+        None => match plugin_of_code(code) {
+            Some(plugin) => {
+                println!(
+                    "{code} is a code of the `{plugin}` backend plugin: it reports something the \
+                     platform cannot express exactly (or a choice worth a look), at the model \
+                     element it names.\n\nEach backend documents its codes: \
+                     docs/backends/{plugin}.md in the infrac repository."
+                );
+                0
+            }
+            None => {
+                eprintln!(
+                    "error: no diagnostic code `{code}`; codes look like E0302 (see `docs/diagnostics.md`) or a backend's own, like IOS003"
+                );
+                FAILURE
+            }
+        },
     }
 }
 
