@@ -341,6 +341,63 @@ fn fmt_date((y, m, d): (u16, u8, u8)) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Reads a rule endpoint written on its own (`paris.mgmt`, `*.db`, `internet`, `app1`,
+/// `10.0.0.0/8`), as a rule's source or destination; `Err` holds why it is not one.
+pub fn parse_selector(text: &str) -> Result<infrac_flows::SpannedSelector, String> {
+    let mut values = parse_words(text)?;
+    if values.len() != 1 {
+        return Err(format!("`{text}` is not one rule endpoint"));
+    }
+    let value = values.remove(0);
+    let sources = SourceMap::new();
+    let mut cx = scratch_cx(&sources);
+    lower::selector(&mut cx, &value).ok_or_else(|| first_message(&cx, text))
+}
+
+/// Reads services as a rule writes them (`tcp/443`, `https`, `udp/5000-5010`, `icmp`).
+pub fn parse_services(text: &str) -> Result<Vec<infrac_model::PortSpec>, String> {
+    let sources = SourceMap::new();
+    let mut cx = scratch_cx(&sources);
+    let mut out = Vec::new();
+    for value in parse_words(text)? {
+        match cx.services(&value) {
+            Some(mut specs) => out.append(&mut specs),
+            None => return Err(first_message(&cx, text)),
+        }
+    }
+    Ok(out)
+}
+
+fn scratch_cx(sources: &SourceMap) -> schema::Cx<'_> {
+    schema::Cx {
+        sources,
+        diags: Vec::new(),
+        rejected: Vec::new(),
+        dropped: Default::default(),
+        origins: Default::default(),
+    }
+}
+
+fn first_message(cx: &schema::Cx, text: &str) -> String {
+    cx.diags
+        .first()
+        .map(|d| d.message.clone())
+        .unwrap_or_else(|| format!("`{text}` cannot be read"))
+}
+
+/// The values of `text` read as the arguments of a statement.
+fn parse_words(text: &str) -> Result<Vec<infrac_syntax::ast::Value>, String> {
+    let line = format!("q {text}\n");
+    let (file, diags) = infrac_syntax::parse(FileId(0), &line);
+    if let Some(d) = diags.first() {
+        return Err(format!("`{text}`: {}", d.message));
+    }
+    match file.statements.as_slice() {
+        [st] if st.block.is_none() && !st.args.is_empty() => Ok(st.args.clone()),
+        _ => Err(format!("`{text}` cannot be read")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 mod build;
 mod load;
+mod query;
 mod render;
 
 use clap::{Parser, Subcommand};
@@ -85,6 +86,21 @@ enum Command {
         #[arg(long = "policy", value_name = "PATH")]
         policies: Vec<PathBuf>,
     },
+    /// Is traffic from A to B allowed? With the rules and model elements that decide it.
+    Query {
+        /// A .infra file or a directory.
+        path: PathBuf,
+        /// Source, as a rule writes it: `paris.mgmt`, `*.apps`, `internet`, a host, service,
+        /// load balancer, database, site or prefix.
+        #[arg(long, value_name = "ENDPOINT")]
+        from: String,
+        /// Destination, as a rule writes it.
+        #[arg(long, value_name = "ENDPOINT")]
+        to: String,
+        /// Service, as a rule writes it (`tcp/443`, `https`, `udp/53`); repeatable; none: any.
+        #[arg(long = "port", value_name = "SERVICE")]
+        ports: Vec<String>,
+    },
     /// Draw the topology: sites, zones, devices, links and the flows allowed between zones.
     Graph {
         /// A .infra file or a directory.
@@ -158,6 +174,12 @@ fn main() -> ExitCode {
             None,
         ),
         Command::Graph { path, format, out } => graph(&path, format, out.as_deref()),
+        Command::Query {
+            path,
+            from,
+            to,
+            ports,
+        } => query::run(&path, &from, &to, &ports),
         Command::Explain { code } => explain(&code),
     };
     ExitCode::from(code)
@@ -196,7 +218,7 @@ fn policy_files(policies: &[PathBuf]) -> Result<Vec<PathBuf>, load::LoadError> {
 }
 
 /// Loads and checks; prints diagnostics; returns the check and the loaded sources.
-fn load_and_check(
+pub(crate) fn load_and_check(
     path: &Path,
     policies: &[PathBuf],
     format: Format,

@@ -12,12 +12,14 @@ mod fxhash;
 mod implied;
 mod matrix;
 mod policy;
+pub mod query;
 pub mod render;
 mod resolve;
 
 use infrac_diag::{Diagnostic, Span};
 use infrac_model::{AssertionKind, Flow, Model, Origin, PortSpec};
 
+pub use query::{Answer, Verdict, query};
 pub use render::flow_line;
 
 /// A rule's source or destination as written, before resolution.
