@@ -38,6 +38,7 @@ pub struct Hir {
     pub monitoring: Vec<MonitoringH>,
     pub dns: Vec<DnsH>,
     pub policies: Vec<PolicyH>,
+    pub tests: Vec<TestH>,
 }
 
 #[derive(Debug)]
@@ -306,5 +307,33 @@ pub struct PolicyH {
     pub name: Name,
     pub description: Option<String>,
     pub assertions: Vec<infrac_flows::AssertionInput>,
+    pub span: Span,
+}
+
+/// What an intent test expects of the flow matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// Every address and service allowed.
+    Allowed,
+    /// Nothing of it allowed.
+    Denied,
+}
+
+/// One `allowed`/`denied` line of a `test` block.
+#[derive(Debug)]
+pub struct TestCase {
+    pub expect: Expect,
+    pub from: infrac_flows::SpannedSelector,
+    pub to: infrac_flows::SpannedSelector,
+    pub services: Vec<infrac_model::PortSpec>,
+    pub span: Span,
+}
+
+/// A `test NAME { allowed … denied … }` block: intents checked against the flow matrix.
+#[derive(Debug)]
+pub struct TestH {
+    pub name: Name,
+    pub description: Option<String>,
+    pub cases: Vec<TestCase>,
     pub span: Span,
 }

@@ -36,6 +36,23 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// Where each model element was declared, for mapping IR paths back to sources.
     pub spans: SpanIndex,
+    /// The intent tests (`test` blocks), each line with its outcome, in source order.
+    pub tests: Vec<TestOutcome>,
+}
+
+/// The outcome of one `allowed`/`denied` line of a `test` block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestOutcome {
+    /// The test block's name.
+    pub test: String,
+    /// The line as written: `allowed internet -> www https`.
+    pub case: String,
+    /// Where it is.
+    pub span: Span,
+    /// Whether the flow matrix says what the line expects.
+    pub passed: bool,
+    /// What the matrix says, per concrete endpoint pair, when it differs.
+    pub detail: Vec<String>,
 }
 
 impl Checked {
@@ -143,6 +160,7 @@ pub fn check(
     let mut spans = SpanIndex::default();
     index_spans(&hir, &mut spans);
     let mut model = None;
+    let mut tests = Vec::new();
     if let Some((mut m, zones)) = resolve::resolve(&mut cx, &hir) {
         address::check_duplicates(&mut cx, &hir, &zones);
         let rules: Vec<infrac_flows::RuleInput> =
@@ -176,6 +194,9 @@ pub fn check(
             pd.into_iter()
                 .filter(|d| !(earlier_errors && d.code == codes::E0604)),
         );
+        if !earlier_errors {
+            tests = run_tests(&mut cx, &hir, &m);
+        }
         model = Some(m);
     }
     spans.by_origin = cx.origins.take();
@@ -186,7 +207,90 @@ pub fn check(
         model: if failed { None } else { model },
         diagnostics,
         spans,
+        tests,
     }
+}
+
+/// Checks every intent test against the flow matrix: E0606 for each line that does not hold.
+fn run_tests(cx: &mut schema::Cx, hir: &hir::Hir, m: &Model) -> Vec<TestOutcome> {
+    use infrac_flows::Verdict;
+    let mut out = Vec::new();
+    for t in &hir.tests {
+        for c in &t.cases {
+            let (word, want) = match c.expect {
+                hir::Expect::Allowed => ("allowed", Verdict::Allowed),
+                hir::Expect::Denied => ("denied", Verdict::Denied),
+            };
+            let services: Vec<String> = c.services.iter().map(ToString::to_string).collect();
+            let case = format!(
+                "{word} {} -> {}{}{}",
+                c.from.text,
+                c.to.text,
+                if services.is_empty() { "" } else { " " },
+                services.join(" ")
+            );
+            let answers = match infrac_flows::query(m, &m.flows, &c.from, &c.to, &c.services) {
+                Ok(a) => a,
+                Err(d) => {
+                    cx.report(*d);
+                    continue;
+                }
+            };
+            let mut detail = Vec::new();
+            for a in answers.iter().filter(|a| a.verdict != want) {
+                let service = a
+                    .service
+                    .as_ref()
+                    .map_or_else(String::new, |s| format!(" {s}"));
+                let verdict = match a.verdict {
+                    Verdict::Allowed => "allowed",
+                    Verdict::Partly => "partly allowed",
+                    Verdict::Denied => "denied",
+                };
+                let by: Vec<String> = a
+                    .flows
+                    .iter()
+                    .take(3)
+                    .map(|f| infrac_flows::render::provenance_text(&f.provenance))
+                    .collect();
+                detail.push(format!(
+                    "{} -> {}{service} is {verdict}{}",
+                    a.from.name,
+                    a.to.name,
+                    if by.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" by {}", by.join(", "))
+                    }
+                ));
+            }
+            let passed = detail.is_empty();
+            if !passed {
+                let mut d = Diagnostic::error(
+                    codes::E0606,
+                    c.span,
+                    format!("test `{}` fails: {}", t.name.v, detail[0]),
+                )
+                .with_label(format!("expected {word}"));
+                if detail.len() > 1 {
+                    d = d.with_help(format!(
+                        "also: {}{}",
+                        detail[1..detail.len().min(4)].join("; "),
+                        if detail.len() > 4 { "; …" } else { "" }
+                    ));
+                }
+                cx.report(d);
+            }
+            out.push(TestOutcome {
+                test: t.name.v.clone(),
+                case,
+                span: c.span,
+                passed,
+                detail,
+            });
+        }
+    }
+    out
 }
 
 /// Names of every declared host, service, load balancer, database and site.

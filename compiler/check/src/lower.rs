@@ -30,6 +30,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "monitoring",
     "dns",
     "policy",
+    "test",
 ];
 
 /// Lowers every (expanded) top-level statement.
@@ -66,6 +67,7 @@ pub fn lower(cx: &mut Cx, statements: &[std::borrow::Cow<'_, Statement>]) -> Hir
             "monitoring" => monitoring(cx, st, &mut hir),
             "dns" => dns(cx, st, &mut hir),
             "policy" => policy(cx, st, &mut hir),
+            "test" => intent_test(cx, st, &mut hir),
             _ => {} // `import` is handled by the loader; unknown keywords reported above
         }
     }
@@ -1786,6 +1788,44 @@ fn policy(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
         name,
         description: opt_string(cx, &f, "description"),
         assertions,
+        span: st.span,
+    });
+}
+
+fn intent_test(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
+    let Some(name) = block_name(
+        cx,
+        st,
+        "test NAME { allowed SOURCE -> DESTINATION [SERVICE…] }",
+    ) else {
+        return;
+    };
+    let f = Fields::of(
+        cx,
+        st,
+        &["description", "allowed", "denied"],
+        &format!("test `{}`", name.v),
+    );
+    let mut cases = Vec::new();
+    for (kw, expect) in [("allowed", Expect::Allowed), ("denied", Expect::Denied)] {
+        for a in f.all(kw) {
+            let form = format!("{kw} SOURCE -> DESTINATION [SERVICE…]");
+            if let Some((from, to, services)) = flow_args(cx, a, &form, false) {
+                cases.push(TestCase {
+                    expect,
+                    from,
+                    to,
+                    services,
+                    span: a.span,
+                });
+            }
+        }
+    }
+    cases.sort_by_key(|c| c.span);
+    hir.tests.push(TestH {
+        name,
+        description: opt_string(cx, &f, "description"),
+        cases,
         span: st.span,
     });
 }

@@ -86,6 +86,14 @@ enum Command {
         #[arg(long = "policy", value_name = "PATH")]
         policies: Vec<PathBuf>,
     },
+    /// Run the model's intent tests (`test` blocks) and list each line with pass or fail.
+    Test {
+        /// A .infra file or a directory.
+        path: PathBuf,
+        /// Also check the policies in these files or directories.
+        #[arg(long = "policy", value_name = "PATH")]
+        policies: Vec<PathBuf>,
+    },
     /// Is traffic from A to B allowed? With the rules and model elements that decide it.
     Query {
         /// A .infra file or a directory.
@@ -174,6 +182,7 @@ fn main() -> ExitCode {
             None,
         ),
         Command::Graph { path, format, out } => graph(&path, format, out.as_deref()),
+        Command::Test { path, policies } => intent_tests(&path, &policies),
         Command::Query {
             path,
             from,
@@ -304,6 +313,35 @@ fn model(path: &Path, policies: &[PathBuf]) -> u8 {
         }
         Ok(_) => INVALID,
         Err(code) => code,
+    }
+}
+
+fn intent_tests(path: &Path, policies: &[PathBuf]) -> u8 {
+    let (checked, loaded) = match load_and_check(path, policies, Format::Short) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let mut out = String::new();
+    for t in &checked.tests {
+        let (file, lc) = loaded.sources.locate(t.span);
+        let place = format!("{}:{}:{}", file, lc.line, lc.column);
+        let mark = if t.passed { "pass" } else { "FAIL" };
+        out.push_str(&format!("{mark}  {} · {}  ({place})\n", t.test, t.case));
+        for d in &t.detail {
+            out.push_str(&format!("        {d}\n"));
+        }
+    }
+    let failed = checked.tests.iter().filter(|t| !t.passed).count();
+    out.push_str(&format!(
+        "{} test line(s): {} passed, {failed} failed\n",
+        checked.tests.len(),
+        checked.tests.len() - failed
+    ));
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    if failed > 0 || checked.has_errors() {
+        INVALID
+    } else {
+        0
     }
 }
 

@@ -114,3 +114,48 @@ fn a_bad_endpoint_or_service_is_a_usage_error() {
     ]);
     assert_eq!(code, 2, "{err}");
 }
+
+fn infrac_test(path: &str) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_infrac"))
+        .current_dir(repo())
+        .args(["test", path])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("infrac runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn the_examples_intent_tests_pass() {
+    for ex in ["examples/protech", "examples/campus", "examples/backbone"] {
+        let (code, out) = infrac_test(ex);
+        assert_eq!(code, 0, "{ex}: {out}");
+        assert!(
+            out.lines().filter(|l| l.starts_with("pass ")).count() >= 4,
+            "{out}"
+        );
+        assert!(!out.contains("FAIL"), "{out}");
+    }
+}
+
+#[test]
+fn a_failing_intent_test_is_listed_with_what_the_matrix_says() {
+    let (code, out) = infrac_test("tests/ui/rules/intent-test-fails.infra");
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("FAIL  isolation · denied internet -> s.db")
+            && out.contains("is allowed by rule internet-to-s-db (intent-test-fails.infra:13)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAIL  isolation · allowed s.mgmt -> s.apps tcp/22"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("4 test line(s): 2 passed, 2 failed\n"),
+        "{out}"
+    );
+}

@@ -140,6 +140,8 @@ codes! {
         "A `require` assertion of a policy is not satisfied by the flows the model allows.";
     E0605, "rule allows nothing",
         "A rule's source and destination resolve to no addresses (e.g. a wildcard matching no zone).";
+    E0606, "intent test failed",
+        "A `test` block states what the flow matrix must say: `allowed SOURCE -> DESTINATION [SERVICE…]` holds when flows cover every address of both sides (and every service listed); `denied …` holds when no flow overlaps them at all. The message says what the matrix says instead and which rules decide it; `infrac query` shows the same for any pair.";
     E0701, "credential written inline",
         "Passwords, keys and other credentials are referenced by the name of a `secret`, never written as a string in the source.";
     E0702, "secret needs exactly one source",
