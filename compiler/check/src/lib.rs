@@ -182,6 +182,10 @@ pub fn check(
                         && span_text(sources, d.span).is_some_and(|t| declared.contains(t))))
         };
         cx.diags.extend(fd.into_iter().filter(|d| !cascade(d)));
+        // With errors, endpoints may coincide by mistake (a duplicate address): no advice yet.
+        if !earlier_errors {
+            report_redundant_rules(&mut cx, &hir, &flows);
+        }
         m.flows = flows;
         let assertions: Vec<infrac_flows::AssertionInput> = hir
             .policies
@@ -352,6 +356,36 @@ fn index_spans(hir: &hir::Hir, idx: &mut SpanIndex) {
     }
     for r in &hir.rules {
         idx.insert("rules", &r.input.name, r.input.span);
+    }
+}
+
+/// W0603 for every rule another rule already covers, with both spans.
+fn report_redundant_rules(cx: &mut schema::Cx, hir: &hir::Hir, flows: &[infrac_model::Flow]) {
+    let spans: BTreeMap<&str, Span> = hir
+        .rules
+        .iter()
+        .map(|r| (r.input.name.as_str(), r.input.span))
+        .collect();
+    for r in infrac_flows::redundant_rules(flows) {
+        let (Some(&span), Some(&wider)) = (
+            spans.get(r.rule.as_str()),
+            spans.get(r.covered_by.name.as_str()),
+        ) else {
+            continue;
+        };
+        cx.report(
+            Diagnostic::warning(
+                codes::W0603,
+                span,
+                format!(
+                    "rule `{}` adds nothing: rule `{}` already allows all of it",
+                    r.rule, r.covered_by.name
+                ),
+            )
+            .with_label("redundant")
+            .with_secondary(wider, "this rule already allows it")
+            .with_help("delete this rule, or narrow the wider one if this is the real intent"),
+        );
     }
 }
 

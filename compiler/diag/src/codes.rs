@@ -150,6 +150,8 @@ codes! {
         "The rule's `expires` date has passed. It is still applied for 30 days after the date, then it becomes an error (E0602).";
     W0602, "rule expires soon",
         "The rule's `expires` date is within 14 days.";
+    W0603, "redundant rule",
+        "Everything this rule allows is already allowed, at least as widely, by another rule (shown). Deleting it would not change the flow matrix; keeping it hides which rule is the real reason, and it silently keeps access open if the wider rule is narrowed later. Delete it, or narrow the wider rule.";
 }
 
 /// Looks a code up by its text, case-insensitively (`e0302` finds `E0302`).

@@ -13,6 +13,7 @@ mod implied;
 mod matrix;
 mod policy;
 pub mod query;
+pub mod redundant;
 pub mod render;
 mod resolve;
 
@@ -20,6 +21,7 @@ use infrac_diag::{Diagnostic, Span};
 use infrac_model::{AssertionKind, Flow, Model, Origin, PortSpec};
 
 pub use query::{Answer, Verdict, query};
+pub use redundant::{Redundant, redundant_rules};
 pub use render::flow_line;
 
 /// A rule's source or destination as written, before resolution.
