@@ -2,6 +2,9 @@
 //! per-site rules, and separately with one global wildcard rule (`*.mgmt -> *.apps ssh`, a
 //! million flows).
 //!
+//! Also: redundant-rule detection over 2,000 rules (500 sites × 4 rules, plus 20 rules that a
+//! wider one covers) and over the million-flow wildcard matrix.
+//!
 //! `cargo bench -p infrac-flows`
 
 #[path = "../tests/common/mod.rs"]
@@ -9,7 +12,7 @@ mod common;
 
 use common::{Builder, forbid, require, rule};
 use divan::Bencher;
-use infrac_flows::{RuleInput, check_policies, compute_flows};
+use infrac_flows::{RuleInput, check_policies, compute_flows, redundant_rules};
 use infrac_model::{Model, ServiceKind};
 
 fn main() {
@@ -167,4 +170,34 @@ fn policies_with_global_wildcard(bencher: Bencher) {
         require("admin", "*.mgmt", "*.apps", &["ssh"], 3),
     ];
     bencher.bench_local(|| check_policies(&model, &flows, &assertions));
+}
+
+/// 2,000 per-site rules over 500 sites, plus 20 narrower copies that W0603 must find.
+fn rules_with_redundant(sites: usize) -> Vec<RuleInput> {
+    let mut rules = per_site_rules(sites);
+    for i in 0..20 {
+        rules.push(rule(
+            &format!("s{i}-admin-app1"),
+            &format!("s{i}.mgmt"),
+            &format!("s{i}-app1"),
+            &["ssh"],
+            200_000 + i as u32,
+        ));
+    }
+    rules
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn redundant_2000_rules(bencher: Bencher) {
+    let model = model(500);
+    let (flows, _) = compute_flows(&model, &rules_with_redundant(500));
+    assert_eq!(redundant_rules(&flows).len(), 20);
+    bencher.bench_local(|| redundant_rules(&flows));
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn redundant_with_global_wildcard(bencher: Bencher) {
+    let model = model(SITES);
+    let (flows, _) = compute_flows(&model, &global_rules(SITES));
+    bencher.bench_local(|| redundant_rules(&flows));
 }
