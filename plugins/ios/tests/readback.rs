@@ -283,9 +283,11 @@ fn every_config_reads_back_as_the_model_says() {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/readback.py");
     let dir = infrac_testkit::tempdir();
     let mut jobs = Vec::new();
-    for (name, model) in common::all_models() {
+    for (n, (name, model)) in common::all_models().into_iter().enumerate() {
         for f in common::render(&model) {
-            let path = dir.path().join(f.path.replace('/', "_"));
+            // One file per model and device: two models may share a site and device name
+            // (`east/sw3` is in both three-sites and net-ring).
+            let path = dir.path().join(format!("{n}-{}", f.path.replace('/', "_")));
             std::fs::write(&path, &f.contents).expect("write");
             let device = f
                 .path

@@ -161,35 +161,13 @@ pub fn test_models() -> Vec<(&'static str, Model)> {
     ]
 }
 
-/// The repository's test models (`tests/models/*`), sorted by name.
-pub fn repository_models() -> Vec<(String, Model)> {
-    let root = infrac_testkit::repo_root().join("tests/models");
-    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
-        .expect("tests/models is readable")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs.into_iter()
-        .map(|d| {
-            let name = d.file_name().map(|n| n.to_string_lossy().into_owned());
-            (
-                format!("tests/models/{}", name.unwrap_or_default()),
-                infrac_testkit::model_of(&d),
-            )
-        })
-        .collect()
-}
-
-/// Every model the tests read back: the examples, the repository's test models, then this
-/// crate's test models.
+/// Every model the tests read back: the corpus (the examples and the repository's test models,
+/// minus those expected to be refused with an IOS code), then this crate's test models.
 pub fn all_models() -> Vec<(String, Model)> {
-    let mut out: Vec<(String, Model)> = infrac_testkit::examples()
+    let mut out: Vec<(String, Model)> = infrac_testkit::corpus("IOS")
         .into_iter()
         .map(|(name, dir)| (name, infrac_testkit::model_of(&dir)))
         .collect();
-    out.extend(repository_models());
     out.extend(test_models().into_iter().map(|(n, m)| (n.to_string(), m)));
     out
 }
