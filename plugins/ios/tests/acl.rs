@@ -566,3 +566,103 @@ fn the_device_keeps_ospf_and_ntp() {
         }
     ));
 }
+
+/// The routed interfaces of `device` as its configuration names them: every `interface` block
+/// with an IPv4 address and an inbound ACL, matched to the model's interface by that address.
+/// Upstream: no zone, OSPF active, a gateway, or the default route's next hop in its subnet.
+fn derived_ifaces(model: &Model, device: &str, config: &str) -> Vec<Iface> {
+    let d = model.device(device).expect("device");
+    let default_hop = config
+        .lines()
+        .find_map(|l| l.strip_prefix("ip route 0.0.0.0 0.0.0.0 "))
+        .map(|h| ip(h.split_whitespace().next().expect("next hop")));
+    let mut out = Vec::new();
+    let mut blocks = config.split("\ninterface ").skip(1);
+    for block in blocks.by_ref() {
+        let lines: Vec<&str> = block.lines().take_while(|l| *l != "!").collect();
+        let address = lines
+            .iter()
+            .find_map(|l| l.strip_prefix(" ip address "))
+            .map(|a| a.split_whitespace().collect::<Vec<_>>());
+        let acl = lines
+            .iter()
+            .find_map(|l| l.strip_prefix(" ip access-group "))
+            .and_then(|a| a.strip_suffix(" in"));
+        let (Some(address), Some(acl)) = (address, acl) else {
+            continue;
+        };
+        let (own, mask) = (ip(address[0]), ip(address[1]));
+        let i = d
+            .interfaces
+            .iter()
+            .find(|i| {
+                i.address
+                    .is_some_and(|a| a.addr().to_string() == address[0])
+            })
+            .unwrap_or_else(|| panic!("{device}: no interface with {}", address[0]));
+        let net = (own & mask, mask);
+        let upstream = i.zone.is_none()
+            || i.ospf.as_ref().is_some_and(|o| !o.passive)
+            || i.gateway.is_some()
+            || default_hop.is_some_and(|h| in_net(net, h));
+        out.push(Iface {
+            acl: acl.to_string(),
+            net,
+            own,
+            upstream,
+        });
+    }
+    out
+}
+
+/// Sample addresses for a model: two per IPv4 zone (the second host and one near the end),
+/// every host, every routed interface's own address and its peer, and two outside addresses.
+fn derived_samples(model: &Model, ifaces: &[Iface]) -> Vec<String> {
+    let mut out: Vec<u32> = vec![ip("8.8.8.8"), ip("203.0.113.9")];
+    for z in model.sites.iter().flat_map(|s| &s.zones) {
+        if let std::net::IpAddr::V4(a) = z.subnet.addr() {
+            let base = u32::from(a) & (u32::MAX << (32 - u32::from(z.subnet.prefix_len())));
+            let size = 1u32 << (32 - u32::from(z.subnet.prefix_len()));
+            out.push(base + 2);
+            out.push(base + size - 3);
+        }
+    }
+    for h in &model.hosts {
+        for a in &h.addresses {
+            if let std::net::IpAddr::V4(v4) = a.address {
+                out.push(u32::from(v4));
+            }
+        }
+    }
+    for i in ifaces {
+        out.push(i.own);
+        out.push(if i.own == i.net.0 + 1 {
+            i.net.0 + 2
+        } else {
+            i.net.0 + 1
+        });
+    }
+    out.sort_unstable();
+    out.dedup();
+    out.into_iter()
+        .map(|a| Ipv4Addr::from(a).to_string())
+        .collect()
+}
+
+#[test]
+fn net_ring_router_and_routed_switch_acls_are_the_flow_matrix() {
+    // A model no example resembles: an IOS router with two upstream links (areas 0) and a
+    // routed switch that is an ABR, with an active-OSPF transit SVI, in a five-site ring.
+    let model =
+        infrac_testkit::model_of(&infrac_testkit::repo_root().join("tests/models/net-ring"));
+    for (device, min_ifaces) in [("r2", 4), ("sw3", 6)] {
+        let config = common::config_of(&model, device);
+        let ifaces = derived_ifaces(&model, device, &config);
+        assert_eq!(ifaces.len(), min_ifaces, "{device}: routed interfaces");
+        let samples = derived_samples(&model, &ifaces);
+        let samples: Vec<&str> = samples.iter().map(String::as_str).collect();
+        let (count, problems) = probe(&model, &config, &ifaces, &samples);
+        assert!(count > 10_000, "{device}: only {count} probes");
+        assert!(problems.is_empty(), "{device}:\n{}", problems.join("\n"));
+    }
+}
