@@ -4,7 +4,7 @@ mod common;
 
 use infrac_plugin_haproxy::Haproxy;
 use infrac_sdk::Model;
-use infrac_testkit::{examples, model_of, render, snapshot_text, tempdir};
+use infrac_testkit::{corpus, model_of, render, snapshot_text, tempdir};
 
 /// Renders `model` with real certificate files and checks every file; returns the count.
 fn check_all(what: &str, mut model: Model, dir: &std::path::Path) -> usize {
@@ -29,7 +29,7 @@ fn check_all(what: &str, mut model: Model, dir: &std::path::Path) -> usize {
 fn every_example_config_is_valid() {
     let dir = tempdir();
     let mut checked = 0;
-    for (name, path) in examples() {
+    for (name, path) in corpus("HAPROXY") {
         checked += check_all(&name, model_of(&path), dir.path());
     }
     assert!(checked >= 5, "only {checked} configs checked");
