@@ -269,6 +269,10 @@ fn ospf_lines(
     ];
     for (field, command, value) in ranged {
         match value {
+            // ospfd never lists `hello-interval 10`, its default, in its running config (it
+            // does list a dead interval, even the default 40): the file keeps its canonical
+            // form without changing meaning.
+            Some(10) if command == "hello-interval" => {}
             Some(v @ 1..=65535) => lines.push(format!("ip ospf {command} {v}")),
             Some(v) => errors.push(Diagnostic::error(
                 codes::OSPF_VALUE,

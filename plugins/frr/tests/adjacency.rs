@@ -214,3 +214,33 @@ fn mismatched_md5_keys_never_reach_full() {
         "routes learnt without a valid key"
     );
 }
+
+/// `tests/models/DIR`, checked.
+fn test_model(dir: &str) -> Model {
+    infrac_testkit::model_of(&infrac_testkit::repo_root().join("tests/models").join(dir))
+}
+
+#[test]
+fn net_ring_area_1_routers_on_a_31_reach_full_and_exchange_zones() {
+    // Two generated routers of a model no example resembles: area 1, a /31 transit without
+    // authentication, hello 1 s.
+    let model = test_model("net-ring");
+    let link = model
+        .links
+        .iter()
+        .find(|l| l.name == "depot-south")
+        .expect("depot-south");
+    assert_eq!(link.transit.prefix_len(), 31);
+    let r4 = config_of(&model, "r4");
+    assert!(r4.contains(" ip ospf area 0.0.0.1\n"), "{r4}");
+    converge(&model, "frradj-ring45", "r4", "r5", &[]);
+}
+
+#[test]
+fn net_ring_abr_with_slow_timers_reaches_full_and_exchange_zones() {
+    // r1 is an ABR: its zones are in area 0, its link to r5 in area 1 (hello 3 s, dead 12 s);
+    // r5 learns r1's zones as inter-area routes. r5 also redistributes its connected
+    // networks; r1 learns r5's zones intra-area.
+    let model = test_model("net-ring");
+    converge(&model, "frradj-ring51", "r5", "r1", &[]);
+}

@@ -49,7 +49,7 @@ fn protech_firewalls_are_the_units() {
 
 #[test]
 fn output_is_deterministic() {
-    for (_, dir) in infrac_testkit::examples() {
+    for (_, dir) in infrac_testkit::corpus("FRR") {
         let model = infrac_testkit::model_of(&dir);
         let a = infrac_testkit::render::<Frr>(&model, "frr");
         let b = infrac_testkit::render::<Frr>(&model, "frr");
@@ -65,7 +65,7 @@ fn vtysh_accepts_every_generated_config() {
     let vtysh = infrac_testkit::tool("vtysh");
     let dir = infrac_testkit::tempdir();
     let mut checked = 0;
-    for (name, path) in infrac_testkit::examples() {
+    for (name, path) in infrac_testkit::corpus("FRR") {
         let model = infrac_testkit::model_of(&path);
         for f in infrac_testkit::render::<Frr>(&model, "frr") {
             let file = dir.path().join(format!("{name}-{checked}.conf"));
@@ -110,4 +110,22 @@ fn vtysh_check_is_a_real_gate() {
         !out.status.success(),
         "vtysh -m accepted an unknown command"
     );
+}
+
+#[test]
+fn a_default_hello_interval_is_not_written_as_ospfd_never_lists_it() {
+    // three-sites' east-north link: hello 10 s (ospfd's default), dead 40 s. A live load
+    // (live_load.rs, over the corpus) lists `dead-interval 40` but never `hello-interval 10`.
+    let dir = infrac_testkit::repo_root().join("tests/models/three-sites");
+    let model = infrac_testkit::model_of(&dir);
+    let conf = common::config_of(&model, "r1");
+    let eth3: Vec<&str> = conf
+        .split("interface eth3\n")
+        .nth(1)
+        .expect("eth3")
+        .lines()
+        .take_while(|l| *l != "exit")
+        .collect();
+    assert!(eth3.contains(&" ip ospf dead-interval 40"), "{conf}");
+    assert!(!eth3.iter().any(|l| l.contains("hello-interval")), "{conf}");
 }

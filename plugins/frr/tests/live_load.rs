@@ -77,10 +77,10 @@ fn units(model: &Model) -> Vec<String> {
 }
 
 #[test]
-fn every_example_config_loads_into_frr() {
+fn every_corpus_config_loads_into_frr() {
     let secret = common::test_secret();
     let mut loaded = 0;
-    for (name, dir) in infrac_testkit::examples() {
+    for (name, dir) in infrac_testkit::corpus("FRR") {
         let model = infrac_testkit::model_of(&dir);
         for unit in units(&model) {
             let config = substitute(&config_of(&model, &unit), &secret);
