@@ -32,7 +32,7 @@ fn config_test(ns: &Netns, file: &Path) -> (Option<i32>, String) {
 fn every_example_config_passes_keepalived_t() {
     let password = common::test_password();
     let mut configs = Vec::new();
-    for (name, dir) in infrac_testkit::examples() {
+    for (name, dir) in infrac_testkit::corpus("KEEPALIVED") {
         let model = infrac_testkit::model_of(&dir);
         for f in common::render(&model) {
             let text = common::substitute_secrets(&common::text(&f), &password);
