@@ -57,31 +57,10 @@ pub fn config_of(model: &infrac_sdk::Model, device: &str) -> String {
         .unwrap_or_else(|| panic!("no config for {device}"))
 }
 
-/// The examples and the repository's test models (`tests/models/*`), as (name, directory).
+/// The corpus: the examples and the repository's test models (`tests/models/*`) minus those
+/// expected to be refused with an OPNsense code, as (name, directory).
 pub fn models() -> Vec<(String, std::path::PathBuf)> {
-    let mut dirs = infrac_testkit::examples();
-    let root = infrac_testkit::repo_root().join("tests/models");
-    let mut extra: Vec<(String, std::path::PathBuf)> = std::fs::read_dir(&root)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .map(|p| {
-                    (
-                        format!(
-                            "tests/models/{}",
-                            p.file_name().unwrap_or_default().to_string_lossy()
-                        ),
-                        p,
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    extra.sort();
-    dirs.extend(extra);
-    dirs
+    infrac_testkit::corpus("OPNSENSE")
 }
 
 /// The configs of every firewall of `model` that renders: (path, text). A firewall refused
