@@ -37,7 +37,7 @@ fn text(out: &Output) -> String {
 
 /// Every (name, backup.sh, backup.cron) of the examples and of [`CLUSTERS`].
 fn all_backups() -> Vec<(String, String, String)> {
-    let mut models: Vec<(String, infrac_sdk::Model)> = infrac_testkit::examples()
+    let mut models: Vec<(String, infrac_sdk::Model)> = infrac_testkit::corpus("MYSQL")
         .into_iter()
         .map(|(name, dir)| (name, infrac_testkit::model_of(&dir)))
         .collect();
