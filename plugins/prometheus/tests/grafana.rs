@@ -72,7 +72,7 @@ fn selectors_are_found() {
 #[test]
 fn every_example_dashboard_reads_scraped_metrics() {
     let mut dashboards = 0;
-    for (name, dir) in infrac_testkit::examples() {
+    for (name, dir) in infrac_testkit::corpus("PROMETHEUS") {
         let model = infrac_testkit::model_of(&dir);
         let t = tree(render(&model));
         for source in t.all("/provisioning/datasources/prometheus.yaml") {

@@ -9,7 +9,7 @@ use common::{promtool, render, tree};
 #[test]
 fn every_example_passes_promtool() {
     let mut checked = 0;
-    for (name, dir) in infrac_testkit::examples() {
+    for (name, dir) in infrac_testkit::corpus("PROMETHEUS") {
         let model = infrac_testkit::model_of(&dir);
         let Some(monitoring) = &model.monitoring else {
             continue;
