@@ -6,28 +6,20 @@ use infrac_plugin_nftables::Nftables;
 use infrac_sdk::{File, Model};
 use std::path::{Path, PathBuf};
 
-/// Every example, then every model of `tests/models` (IPv6, HA, services…), as
-/// (snapshot name, model), sorted.
+/// Every example, then every model of `tests/models` (IPv6, HA, services…) except those
+/// expected to be refused with an NFT code (`infrac_testkit::corpus`), as (snapshot name, model),
+/// sorted.
 pub fn models() -> Vec<(String, Model)> {
-    let mut all: Vec<(String, Model)> = infrac_testkit::examples()
+    infrac_testkit::corpus("NFT")
         .into_iter()
-        .map(|(name, dir)| (name, infrac_testkit::model_of(&dir)))
-        .collect();
-    let root = infrac_testkit::repo_root().join("tests/models");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .map(|d| {
-            d.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
+        .map(|(name, dir)| {
+            let name = match name.strip_prefix("models-") {
+                Some(model) => format!("model-{model}"),
+                None => name,
+            };
+            (name, infrac_testkit::model_of(&dir))
         })
-        .unwrap_or_default();
-    dirs.sort();
-    for dir in dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        all.push((format!("model-{name}"), infrac_testkit::model_of(&dir)));
-    }
-    all
+        .collect()
 }
 
 /// Every host's file of `model`.
