@@ -48,12 +48,75 @@ impl Backend for Compose {
                 format!("host `{}` runs no service", host.name),
             )]);
         }
+        // COMPOSE004: replica K publishes host port `port + K - 1`, which must exist.
+        let beyond: Vec<Diagnostic> = model
+            .services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.hosts.contains(&host.name))
+            .filter_map(|(i, s)| {
+                let port = s.port?;
+                let last = u32::from(port) + s.replicas.max(1) - 1;
+                (last > u32::from(u16::MAX)).then(|| {
+                    Diagnostic::error(
+                        "COMPOSE004",
+                        format!("/services/{i}/replicas"),
+                        format!(
+                            "service `{}`: {} replicas from port {port} would publish host \
+                             port {last}, beyond 65535",
+                            s.name, s.replicas
+                        ),
+                    )
+                })
+            })
+            .collect();
+        if !beyond.is_empty() {
+            return Err(beyond);
+        }
         let text = render(model, &host.name, &services);
         Ok(vec![File::text(
             format!("compose/{}/{}/compose.yaml", host.site, host.name),
             text,
         )])
     }
+
+    fn compile_with_warnings(
+        model: &Model,
+        target: &Target,
+    ) -> Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let files = Self::compile(model, target)?;
+        Ok((files, extra_replica_warnings(model, &target.unit)))
+    }
+}
+
+/// COMPOSE003: a service with a port and several replicas on `host`. One host port can be
+/// published by one container only, so replica K listens on host port `port + K - 1`; but the
+/// model knows the service at `HOST:port` alone (its flows, load-balancer servers and scrape
+/// targets), so the copies beyond the first are started and never reached. Rendered as the
+/// model says (N copies), reported so the loss of capacity is not silent.
+pub fn extra_replica_warnings(model: &Model, host: &str) -> Vec<Diagnostic> {
+    model
+        .services
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.replicas > 1 && s.hosts.iter().any(|h| h == host))
+        .filter_map(|(i, s)| {
+            let port = s.port?;
+            let last = u32::from(port) + s.replicas - 1;
+            Some(Diagnostic::warning(
+                "COMPOSE003",
+                format!("/services/{i}/replicas"),
+                format!(
+                    "service `{}` runs {} copies on host `{host}`, published on host ports \
+                     {port}-{last}; flows, load balancers and monitoring reach only port \
+                     {port}, so the copies on {}-{last} serve nothing",
+                    s.name,
+                    s.replicas,
+                    u32::from(port) + 1
+                ),
+            ))
+        })
+        .collect()
 }
 
 infrac_sdk::export_backend!(Compose);

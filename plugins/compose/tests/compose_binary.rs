@@ -47,7 +47,7 @@ fn config_check(bin: &PathBuf, yaml: &str) -> (bool, String) {
 fn every_generated_compose_file_passes_docker_compose_config() {
     let bin = compose_binary();
     let mut checked = 0;
-    for (name, dir) in infrac_testkit::examples() {
+    for (name, dir) in infrac_testkit::corpus("COMPOSE") {
         let model = infrac_testkit::model_of(&dir);
         for f in infrac_testkit::render::<Compose>(&model, "compose") {
             let yaml = String::from_utf8(f.contents).expect("utf-8");
@@ -74,6 +74,8 @@ fn the_binary_rejects_what_it_should() {
         "services:\n  a:\n    image: x\n    read_only: maybe\n",
         "services:\n  a:\n    image: x\n    networks: [nowhere]\n",
         "services:\n  a:\n    image: x\n    depends_on:\n      b:\n        condition: service_healthy\n",
+        // A replica range past the last port: why COMPOSE004 refuses `replicas` that reach it.
+        "services:\n  a:\n    image: x\n    ports: [\"10.9.0.11:65534-65536:65534\"]\n",
     ];
     for yaml in bad {
         let (ok, _) = config_check(&bin, yaml);
