@@ -410,3 +410,105 @@ allow internet -> www http
     );
     assert!(log.contains("cannot bind socket"), "{log}");
 }
+
+/// (host, its IPv4 addresses, sockets it must listen on, sockets it must not).
+type Case<'a> = (&'a str, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+
+#[test]
+fn svc_lbfarm_hosts_start_and_listen_on_every_vip_they_serve() {
+    // tests/models/svc-lbfarm: lb-b serves two load balancers (www with TLS and redirect,
+    // api-gw with TLS only, both floating VIPs, stats 8404 and 8405); lb-c serves a fixed IPv4
+    // VIP (admin, which the host itself carries) and a floating IPv6 VIP (www6). Each generated
+    // file, with real certificates, starts in a namespace holding only the host's own addresses
+    // and listens on exactly the modelled sockets.
+    let dir = tempdir();
+    let mut model =
+        infrac_testkit::model_of(&infrac_testkit::repo_root().join("tests/models/svc-lbfarm"));
+    let (pem, ca) = common::certificate(dir.path(), "lbfarm.test");
+    common::use_files(&mut model, &pem, &ca);
+    let files = render::<Haproxy>(&model, "haproxy");
+    let cases: [Case; 2] = [
+        (
+            "lb-b",
+            &["10.30.2.12/24"],
+            &[
+                "10.30.2.100:443",
+                "10.30.2.100:80",
+                "10.30.2.101:443",
+                "10.30.2.12:8404",
+                "10.30.2.12:8405",
+            ],
+            &["10.30.2.101:80"],
+        ),
+        (
+            "lb-c",
+            &["10.30.2.13/24", "10.30.2.102/24"],
+            &[
+                "10.30.2.102:80",
+                "[2001:db8:30:2::100]:80",
+                "10.30.2.13:8404",
+                "10.30.2.13:8406",
+            ],
+            &["10.30.2.102:443"],
+        ),
+    ];
+    for (host, v4, listens, absent) in cases {
+        let file = files
+            .iter()
+            .find(|f| f.path == format!("haproxy/east/{host}/haproxy.cfg"))
+            .unwrap_or_else(|| panic!("{host}'s file"));
+        let path = dir.path().join(format!("{host}.cfg"));
+        std::fs::write(&path, &file.contents).unwrap();
+        let ns = infrac_testkit::Netns::new(&format!("hap-{host}"));
+        ns.veth("eth0", "peer0", None);
+        ns.veth("eth1", "peer1", None);
+        for a in v4 {
+            ns.ip(&["addr", "add", a, "dev", "eth0"]);
+        }
+        let v6 = if host == "lb-b" {
+            "2001:db8:30:2::12/64"
+        } else {
+            "2001:db8:30:2::13/64"
+        };
+        ns.ip(&["addr", "add", v6, "dev", "eth1", "nodad"]);
+        let log = dir.path().join(format!("{host}.log"));
+        let out = std::fs::File::create(&log).unwrap();
+        let child = ns
+            .command(infrac_testkit::tool("haproxy"))
+            .arg("-db")
+            .arg("-f")
+            .arg(&path)
+            .stdin(std::process::Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .unwrap();
+        let mut haproxy = common::live::Guard(child);
+        let mut sockets = String::new();
+        let up = poll(50, || {
+            if let Ok(Some(_)) = haproxy.0.try_wait() {
+                return Some(false);
+            }
+            let ss = infrac_testkit::run(ns.command("ss").args(["-ltnH"]));
+            sockets = String::from_utf8_lossy(&ss.stdout).into_owned();
+            listens
+                .iter()
+                .all(|l| sockets.contains(&format!("{l} ")))
+                .then_some(true)
+        });
+        drop(haproxy);
+        let text = String::from_utf8_lossy(&file.contents);
+        assert_eq!(
+            up,
+            Some(true),
+            "{host}: not listening on all of {listens:?}:\n{sockets}\n{}\n{text}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        for a in absent {
+            assert!(
+                !sockets.contains(&format!("{a} ")),
+                "{host}: {a}\n{sockets}"
+            );
+        }
+    }
+}

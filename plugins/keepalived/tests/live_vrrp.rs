@@ -215,3 +215,74 @@ fn ipv6_vip_fails_over() {
     );
     failover("kal-v6", &model, "TERM");
 }
+
+#[test]
+fn three_members_without_preemption_from_svc_lbfarm() {
+    // tests/models/svc-lbfarm, group api-vip: three members (lb-b 200, lb-a 180, lb-c 50), no
+    // preemption, 3 s adverts, authenticated. Its tracked process and notify script are left
+    // out (no HAProxy runs here); the other groups of the hosts are dropped, as their second
+    // interface is not built. The VIP goes to lb-b, then on lb-b's SIGTERM to lb-a (the next
+    // priority, not lb-c), and stays on lb-a when lb-b comes back.
+    let mut model =
+        infrac_testkit::model_of(&infrac_testkit::repo_root().join("tests/models/svc-lbfarm"));
+    model.ha_groups.retain(|g| g.name == "api-vip");
+    let group = &mut model.ha_groups[0];
+    group.track = None;
+    group.notify = None;
+    assert!(!group.preempt && group.advert_ms == 3000 && group.auth.is_some());
+    let group = model.ha_groups[0].clone();
+    let vip = group.vips[0].to_string();
+    let dir = infrac_testkit::tempdir();
+    let lan = lan(
+        "kal-svc3",
+        &model,
+        &group,
+        dir.path(),
+        &common::test_password(),
+    );
+    let [first, second, third] = &lan.members[..] else {
+        panic!("three members")
+    };
+    assert_eq!(
+        [&first.host, &second.host, &third.host],
+        ["lb-b", "lb-a", "lb-c"],
+        "members are sorted by priority"
+    );
+    // Without preemption every member starts as BACKUP: the highest priority waits the least.
+    let mut b = first.start(dir.path(), 1);
+    let a = second.start(dir.path(), 1);
+    let c = third.start(dir.path(), 1);
+    let all = |d: &[&Keepalived]| logs(d);
+    assert!(
+        poll(150, || first.holds(&vip)),
+        "lb-b never took {vip}:\n{}",
+        all(&[&b, &a, &c])
+    );
+    assert!(
+        !second.holds(&vip) && !third.holds(&vip),
+        "{}",
+        all(&[&b, &a, &c])
+    );
+    assert!(b.stop("TERM"), "keepalived exits on SIGTERM");
+    assert!(
+        poll(150, || second.holds(&vip)),
+        "{vip} did not move to lb-a:\n{}",
+        all(&[&b, &a, &c])
+    );
+    assert!(!third.holds(&vip), "lb-c took {vip}:\n{}", all(&[&a, &c]));
+    let back = first.start(dir.path(), 2);
+    assert!(
+        poll(150, || back.log_text().contains("Entering BACKUP STATE")),
+        "lb-b did not come back:\n{}",
+        all(&[&back])
+    );
+    // Longer than the master-down interval (3 × 3 s + skew): no takeover by lb-b.
+    for _ in 0..100 {
+        assert!(
+            second.holds(&vip) && !first.holds(&vip) && !third.holds(&vip),
+            "{vip} left lb-a although the group does not preempt:\n{}",
+            all(&[&back, &a, &c])
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
