@@ -21,3 +21,6 @@ pub const REDISTRIBUTE: &str = "FRR007";
 pub const NO_PROCESS: &str = "FRR008";
 /// The device's name cannot be FRR's `hostname` (one word of letters, digits, `.`, `_`, `-`).
 pub const BAD_HOSTNAME: &str = "FRR009";
+/// The device's OSPF router id is another OSPF device's of the model: ospfd drops hellos that
+/// carry its own router id, and the two would overwrite each other's router LSAs.
+pub const DUPLICATE_ROUTER_ID: &str = "FRR010";

@@ -36,6 +36,7 @@
 //! | `FRR007` | a `redistribute` source other than kernel, connected or static |
 //! | `FRR008` | interfaces run OSPF but the device has no OSPF process (no router id) |
 //! | `FRR009` | the device's name cannot be FRR's `hostname` (one word of letters, digits, `.`, `_`, `-`) |
+//! | `FRR010` | the device's OSPF router id is another OSPF device's of the model |
 
 pub mod codes;
 pub mod names;

@@ -137,6 +137,26 @@ pub fn plan(model: &Model, index: usize, device: &Device) -> Result<Plan, Vec<Di
                     redistribute.push(source);
                 }
             }
+            if let Some(other) = model
+                .devices
+                .iter()
+                .enumerate()
+                .find(|(k, d)| {
+                    *k != index && d.ospf.as_ref().is_some_and(|p| p.router_id == o.router_id)
+                })
+                .map(|(_, d)| d)
+            {
+                errors.push(Diagnostic::error(
+                    codes::DUPLICATE_ROUTER_ID,
+                    format!("/devices/{index}/ospf/router_id"),
+                    format!(
+                        "OSPF router id {} of `{}` is also `{}`'s: ospfd drops hellos that \
+                         carry its own router id, and the two would overwrite each other's \
+                         router LSAs",
+                        o.router_id, device.name, other.name
+                    ),
+                ));
+            }
             Some(RouterOspf {
                 router_id: o.router_id,
                 redistribute,

@@ -35,6 +35,8 @@ pub const UNSUPPORTED: &str = "IOS011";
 /// Flows to and from the internet that one ACL cannot order exactly (both involve prefixes
 /// outside the model's zones).
 pub const INTERNET_ORDER: &str = "IOS012";
+/// The device's OSPF router id is another OSPF device's of the model.
+pub const DUPLICATE_ROUTER_ID: &str = "IOS013";
 
 /// Every code with a one-line summary, for documentation tests.
 pub const ALL: &[(&str, &str)] = &[
@@ -67,5 +69,9 @@ pub const ALL: &[(&str, &str)] = &[
     (
         INTERNET_ORDER,
         "internet flows one ACL cannot order exactly",
+    ),
+    (
+        DUPLICATE_ROUTER_ID,
+        "OSPF router id of another OSPF device of the model",
     ),
 ];

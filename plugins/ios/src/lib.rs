@@ -36,6 +36,7 @@
 //! | `IOS010` | a hostname, user name or domain name IOS cannot take |
 //! | `IOS011` | something not rendered on this device: a switch port on a router, a routed port on a non-routing switch, an OSPF value out of range, an unknown redistribution |
 //! | `IOS012` | flows to and from the internet involving prefixes outside the zones that no ACL order matches exactly |
+//! | `IOS013` | the device's OSPF router id is another OSPF device's of the model |
 
 pub mod acl;
 pub mod banner;

@@ -313,6 +313,38 @@ fn ios012_internet_flows_no_order_matches() {
 }
 
 #[test]
+fn ios013_router_id_of_another_ospf_device() {
+    // tests/models/net-ring with r1 (FRR) given sw3's derived router id (its lowest OSPF
+    // address, the centre-east transit end): the checker accepts it, OSPF would not come up.
+    let source = std::fs::read_to_string(
+        infrac_testkit::repo_root().join("tests/models/net-ring/ring.infra"),
+    )
+    .expect("net-ring");
+    let ring = infrac_testkit::model_from_str(&source);
+    let sw3 = &ring.devices[device_index(&ring, "sw3")];
+    let id = sw3.ospf.as_ref().expect("OSPF").router_id.to_string();
+    assert_eq!(id, "10.200.0.6");
+    let model = infrac_testkit::model_from_str(&source.replacen(
+        "router_id 192.0.2.101",
+        &format!("router_id {id}"),
+        1,
+    ));
+    let sw3 = device_index(&model, "sw3");
+    let errors = common::errors_of(&model, "sw3");
+    assert_fires(
+        &errors,
+        codes::DUPLICATE_ROUTER_ID,
+        &format!("/devices/{sw3}/ospf/router_id"),
+    );
+    assert!(
+        errors.iter().any(|d| d.message.contains("`r1`")),
+        "{errors:#?}"
+    );
+    // Unchanged, it renders.
+    assert!(Ios::compile(&ring, &Target::unit("ios", "sw3")).is_ok());
+}
+
+#[test]
 fn every_code_is_documented() {
     let doc = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/backends/ios.md"),
@@ -329,5 +361,5 @@ fn every_code_is_documented() {
             "{code} is not in the crate doc"
         );
     }
-    assert_eq!(codes::ALL.len(), 12);
+    assert_eq!(codes::ALL.len(), 13);
 }

@@ -171,6 +171,19 @@ pub(super) fn vlan_database(
 /// OSPF values IOS can hold; MD5 keys at most 16 characters.
 pub(super) fn check_ospf(c: &mut Checker, model: &Model, d: &Device) {
     let Some(o) = &d.ospf else { return };
+    if let Some((_, other)) = model.devices.iter().enumerate().find(|(k, x)| {
+        *k != c.device && x.ospf.as_ref().is_some_and(|p| p.router_id == o.router_id)
+    }) {
+        c.at(
+            codes::DUPLICATE_ROUTER_ID,
+            format!("{}/ospf/router_id", c.device_path()),
+            format!(
+                "OSPF router id {} of `{}` is also `{}`'s: IOS drops hellos that carry its own \
+                 router id, and the two would overwrite each other's router LSAs",
+                o.router_id, d.name, other.name
+            ),
+        );
+    }
     for (k, r) in o.redistribute.iter().enumerate() {
         if !matches!(r.as_str(), "connected" | "static") {
             c.at(
