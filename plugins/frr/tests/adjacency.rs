@@ -59,6 +59,12 @@ fn zone_prefixes(model: &Model, name: &str) -> Vec<String> {
 /// One router of a pair, running its config with `key` as the MD5 secret.
 fn start_router(model: &Model, name: &str, ns: Netns, link: &str, key: &str) -> FrrNode {
     let config = common::substitute(&config_of(model, name), key);
+    start_config(model, name, ns, link, &config)
+}
+
+/// One router of a pair, running `config` (its generated file, possibly edited).
+fn start_config(model: &Model, name: &str, ns: Netns, link: &str, config: &str) -> FrrNode {
+    let config = config.to_string();
     for (k, ifname) in interface_names(&config)
         .iter()
         .filter(|n| *n != link)
@@ -243,4 +249,35 @@ fn net_ring_abr_with_slow_timers_reaches_full_and_exchange_zones() {
     // networks; r1 learns r5's zones intra-area.
     let model = test_model("net-ring");
     converge(&model, "frradj-ring51", "r5", "r1", &[]);
+}
+
+#[test]
+fn one_router_id_on_both_ends_never_reaches_full() {
+    // Why FRR010 refuses a router id another OSPF device has: the lab pair, rw running re's
+    // router id (its generated file edited, as the backend would never write it), forms no
+    // adjacency for longer than the dead interval (4 s).
+    let model = infrac_testkit::model_from_str(&common::lab_source(false));
+    let (id_re, id_rw) = (router_id(&model, "re"), router_id(&model, "rw"));
+    assert_ne!(id_re, id_rw);
+    let ns_re = Netns::new("frradj-dupid-re");
+    let ns_rw = Netns::new("frradj-dupid-rw");
+    let (end_re, end_rw) = (link_end(&model, "re", "rw"), link_end(&model, "rw", "re"));
+    join(&ns_re, &end_re, &ns_rw, &end_rw);
+    let rw_config = config_of(&model, "rw");
+    let line = format!(" ospf router-id {id_rw}\n");
+    assert!(rw_config.contains(&line), "{rw_config}");
+    let rw_config = rw_config.replace(&line, &format!(" ospf router-id {id_re}\n"));
+    let re = start_router(&model, "re", ns_re, &end_re, "unused");
+    let rw = start_config(&model, "rw", ns_rw, &end_rw, &rw_config);
+    // The same pair with their own ids is Full in about 1 s
+    // (lab_routers_without_auth_reach_full_and_exchange_zones).
+    let adjacent = poll(Duration::from_secs(6), || {
+        re.show("show ip ospf neighbor").contains("Full")
+            || rw.show("show ip ospf neighbor").contains("Full")
+    });
+    assert!(
+        !adjacent,
+        "an adjacency formed between two routers with one id:\n{}",
+        re.show("show ip ospf neighbor")
+    );
 }
