@@ -38,6 +38,10 @@ pub const UNKNOWN_TARGET_HOST: &str = "PROMETHEUS010";
 /// the `haproxy` backend serves metrics only on a declared `stats` port, so the target would
 /// always be down (and `host_down` fire for ever).
 pub const NO_STATS_ENDPOINT: &str = "PROMETHEUS011";
+/// A scrape target's address is of a family (IPv4, IPv6) in which no host of the monitoring
+/// server has an address: Prometheus could never reach it (the target would always be down,
+/// `host_down` firing for ever).
+pub const TARGET_FAMILY: &str = "PROMETHEUS012";
 
 /// Every code with a one-line description, in order (the crate documentation and
 /// `docs/backends/prometheus.md` list the same).
@@ -82,5 +86,9 @@ pub const ALL: &[(&str, &str)] = &[
     (
         NO_STATS_ENDPOINT,
         "a HAProxy scrape target where no load balancer declares that `stats` port",
+    ),
+    (
+        TARGET_FAMILY,
+        "a scrape target of an address family the monitoring server has no address in",
     ),
 ];

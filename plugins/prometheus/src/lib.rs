@@ -41,6 +41,7 @@
 //! | `PROMETHEUS009` | no flow lets a dashboard reach the monitoring server |
 //! | `PROMETHEUS010` | a scrape target names a host the model does not have |
 //! | `PROMETHEUS011` | a HAProxy scrape target where no load balancer declares that `stats` port |
+//! | `PROMETHEUS012` | a scrape target of an address family the monitoring server has no address in |
 //!
 //! See `docs/backends/prometheus.md` for the reasons behind each choice.
 

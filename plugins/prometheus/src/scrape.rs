@@ -123,7 +123,38 @@ fn database_roles<'m>(model: &'m Model, host: &str) -> Vec<(&'m str, &'static st
 pub fn jobs(model: &Model, monitoring: &Monitoring) -> Result<Vec<Job>, Vec<Diagnostic>> {
     let mut jobs: BTreeMap<&str, Job> = BTreeMap::new();
     let mut errors = Vec::new();
+    // The address families the monitoring server can scrape from (any, when its service or
+    // hosts are unknown: other codes report that).
+    let server_addresses: Vec<std::net::IpAddr> = model
+        .services
+        .iter()
+        .filter(|s| s.name == monitoring.server)
+        .flat_map(|s| &s.hosts)
+        .filter_map(|h| model.host(h))
+        .flat_map(|h| h.addresses.iter().map(|a| a.address))
+        .collect();
     for (i, t) in monitoring.targets.iter().enumerate() {
+        if !server_addresses.is_empty()
+            && !server_addresses
+                .iter()
+                .any(|a| a.is_ipv4() == t.address.is_ipv4())
+        {
+            errors.push(Diagnostic::error(
+                codes::TARGET_FAMILY,
+                format!("/monitoring/targets/{i}"),
+                format!(
+                    "monitoring server `{}` would scrape `{}` on `{}` at {}, but it has no {} \
+                     address: the target would always be down; give the server's host an \
+                     address of that family",
+                    monitoring.server,
+                    t.job,
+                    t.host,
+                    t.address,
+                    if t.address.is_ipv4() { "IPv4" } else { "IPv6" }
+                ),
+            ));
+            continue;
+        }
         let Some(host) = model.host(&t.host) else {
             errors.push(Diagnostic::error(
                 codes::UNKNOWN_TARGET_HOST,

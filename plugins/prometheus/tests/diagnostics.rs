@@ -274,6 +274,32 @@ fn prometheus011_a_load_balancer_without_a_stats_endpoint() {
 }
 
 #[test]
+fn prometheus012_a_target_the_server_has_no_address_family_for() {
+    // mon1 is IPv4 only; web6 is IPv6 only: its node exporter could never be scraped.
+    let mut m = model(
+        "site s2 {\n  id 2\n  zone v6 { vlan 20; subnet fd00:2::/64 }\n  \
+         host web6 { address v6 fd00:2::21 }\n}\n\
+         monitoring { server prometheus; interval 15s; alert host_down { for 1m } }\n",
+    );
+    let targets = &m.monitoring.as_ref().unwrap().targets;
+    let index = targets.iter().position(|t| t.host == "web6").unwrap();
+    let d = only(
+        &m,
+        codes::TARGET_FAMILY,
+        &format!("/monitoring/targets/{index}"),
+    );
+    assert!(d.message.contains("no IPv6 address"), "{}", d.message);
+    // The accepted neighbour: the server's host also has an IPv6 address.
+    let v6 = m.host("web6").unwrap().addresses[0].clone();
+    let mon1 = m.hosts.iter_mut().find(|h| h.name == "mon1").unwrap();
+    mon1.addresses.push(infrac_sdk::HostAddress {
+        address: "fd00:2::20".parse().unwrap(),
+        ..v6
+    });
+    assert!(errors(&m).is_empty(), "{:#?}", errors(&m));
+}
+
+#[test]
 fn every_code_is_documented_and_tested() {
     let root = infrac_testkit::repo_root();
     let crate_doc = std::fs::read_to_string(root.join("plugins/prometheus/src/lib.rs")).unwrap();
