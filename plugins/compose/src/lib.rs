@@ -209,9 +209,14 @@ fn render(model: &Model, host: &str, services: &[&Service]) -> String {
                             0 | 1 => port.to_string(),
                             n => format!("{port}-{}", u32::from(port) + n - 1),
                         };
+                        // An IPv6 host address is bracketed, as the Compose specification writes it.
+                        let address = match p.address {
+                            std::net::IpAddr::V4(a) => a.to_string(),
+                            std::net::IpAddr::V6(a) => format!("[{a}]"),
+                        };
                         w.line(format!(
                             "- {}",
-                            quoted(&format!("{}:{host_ports}:{port}", p.address))
+                            quoted(&format!("{address}:{host_ports}:{port}"))
                         ));
                     });
                 }

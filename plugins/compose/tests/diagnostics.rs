@@ -59,3 +59,23 @@ fn replicas_beyond_the_last_port_are_refused() {
     );
     assert!(errors[0].message.contains("65536"), "{}", errors[0].message);
 }
+
+#[test]
+fn an_ipv6_host_address_is_bracketed() {
+    let m = infrac_testkit::model_from_str(
+        r#"project p { domain "p.test" }
+site s {
+  id 1
+  zone apps6 { vlan 10; subnet fd00:9::/64 }
+  host run6 { address apps6 fd00:9::11 }
+}
+service web { image "web:1"; port 8443; on [run6]; replicas 2 }
+"#,
+    );
+    let files = Compose::compile(&m, &Target::unit("compose", "run6")).expect("compiles");
+    let text = String::from_utf8(files[0].contents.clone()).unwrap();
+    assert!(
+        text.contains("- \"[fd00:9::11]:8443-8444:8443\"\n"),
+        "{text}"
+    );
+}
