@@ -458,13 +458,21 @@ fn check_host(model: &Model, host: &str, ruleset: &Value) -> usize {
             );
         }
     }
-    // Every flow reaching the host was seen accepting a probe.
+    // Every flow reaching the host from a source of the reached address's family was seen
+    // accepting a probe. (A flow whose sources are all of the other family, such as a
+    // monitoring scrape from an IPv4-only server to an IPv6-only host, allows nothing: the
+    // file says so in a comment.)
     let addresses = held(model, host);
     for f in &model.flows {
         let reaches = f.to.prefixes.iter().any(|n| {
-            addresses
-                .iter()
-                .any(|a| contains((n.addr(), n.prefix_len()), *a))
+            addresses.iter().any(|a| {
+                contains((n.addr(), n.prefix_len()), *a)
+                    && (f.from.kind == EndpointKind::Internet
+                        || f.from
+                            .prefixes
+                            .iter()
+                            .any(|p| p.addr().is_ipv4() == a.is_ipv4()))
+            })
         });
         if reaches {
             assert!(
