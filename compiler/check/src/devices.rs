@@ -94,6 +94,7 @@ pub fn devices(
         finish_ospf(cx, d, h, zones);
     }
     check_peers(cx, hir, &out);
+    check_router_ids(cx, &out, &spans);
     (out, links)
 }
 
@@ -605,6 +606,33 @@ fn finish_ospf(cx: &mut Cx, d: &mut Device, h: &DeviceH, zones: &ZoneTable) {
         area,
         redistribute,
     });
+}
+
+/// OSPF router ids are unique among the devices that run OSPF (E0510).
+fn check_router_ids(cx: &mut Cx, devices: &[Device], spans: &BTreeMap<String, Span>) {
+    let mut seen: BTreeMap<Ipv4Addr, &str> = BTreeMap::new();
+    for d in devices {
+        let Some(o) = &d.ospf else { continue };
+        let Some(first) = seen.insert(o.router_id, &d.name) else {
+            continue;
+        };
+        let (Some(&span), Some(&prev)) = (spans.get(&d.name), spans.get(first)) else {
+            continue;
+        };
+        cx.report(
+            Diagnostic::error(
+                codes::E0510,
+                span,
+                format!(
+                    "`{}` has OSPF router id {}, like `{first}`",
+                    d.name, o.router_id
+                ),
+            )
+            .with_label("same router id")
+            .with_secondary(prev, "first used here")
+            .with_help("give one of them its own `router_id`"),
+        );
+    }
 }
 
 /// Trunk peers (`to DEVICE.PORT`) and CARP peers must exist.

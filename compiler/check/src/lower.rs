@@ -507,6 +507,26 @@ fn interface(cx: &mut Cx, st: &Statement) -> Option<IfaceH> {
     })
 }
 
+/// `DEVICE.PORT` of a trunk's far end: a dotted name (`fw1.lan`), or a word whose port has a
+/// `/` (`sw1.Gi0/1`), split at the first dot.
+fn peer_port(cx: &mut Cx, v: &Value) -> Option<Vec<String>> {
+    match &v.kind {
+        ValueKind::Word(w) | ValueKind::String(w) => match w.split_once('.') {
+            Some((device, port)) if !device.is_empty() && !port.is_empty() => {
+                Some(vec![device.to_string(), port.to_string()])
+            }
+            _ => {
+                cx.report(
+                    Diagnostic::error(codes::E0202, v.span, format!("`{w}` is not `DEVICE.PORT`"))
+                        .with_help("name the far end as `DEVICE.PORT`, e.g. `sw1.Gi0/1`"),
+                );
+                None
+            }
+        },
+        _ => cx.path(v),
+    }
+}
+
 fn trunk(cx: &mut Cx, st: &Statement) -> Option<TrunkH> {
     cx.args(st, 1, 1, "trunk NAME { vlans [ZONE, …] }")?;
     let name = port_name_arg(cx, st, "trunk NAME { … }")?;
@@ -519,7 +539,7 @@ fn trunk(cx: &mut Cx, st: &Statement) -> Option<TrunkH> {
     let port = f.value(cx, "port").and_then(|v| cx.port_name(v));
     let to = f
         .value(cx, "to")
-        .and_then(|v| cx.path(v).map(|p| Sp { v: p, span: v.span }));
+        .and_then(|v| peer_port(cx, v).map(|p| Sp { v: p, span: v.span }));
     let vlans = match f.required(cx, "vlans", "[ZONE, …]") {
         Some(v) => cx
             .list(v)

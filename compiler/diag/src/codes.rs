@@ -130,6 +130,8 @@ codes! {
         "A device port, trunk or address names a zone of another site.";
     E0509, "dependency cycle",
         "Services depend on each other in a cycle (or a service depends on itself), so none of them could start first. Remove one `depends` entry.";
+    E0510, "duplicate OSPF router id",
+        "Two devices that run OSPF have the same router id (given, or derived from their lowest IPv4 address on an OSPF interface), so their adjacency never comes up and routes flap. Give one of them its own `router_id`.";
     E0601, "ports on a protocol without ports",
         "Only tcp, udp and sctp have ports. `icmp/22` or `ospf/1-2` cannot be enforced as written.";
     E0602, "rule expired",

@@ -338,19 +338,20 @@ fn every_documented_code_is_tested_here() {
 
 #[test]
 fn frr010_router_id_of_another_ospf_device() {
-    // r1's explicit router id is sw2's derived one (its lowest OSPF address, 10.2.21.1), an
-    // IOS routed switch at the other end of the link; the checker accepts the model.
-    let m = model(
+    // r1's router id made sw2's derived one (its lowest OSPF address, 10.2.21.1), an IOS routed
+    // switch at the other end of the link. The checker refuses that (E0510); FRR010 guards the
+    // plugin against an IR from elsewhere, so the model is changed after checking.
+    let mut m = model(
         "secret pw { env \"PW\" }\n\
-         site a { id 1\n  zone mgmt { vlan 11; subnet 10.1.11.0/24 }\n  router r1 { platform frr\n    router_id 10.2.21.1\n    interface eth1 { address 10.1.11.1/24; zone mgmt }\n    ospf { area 0; passive [eth1] } } }\n\
+         site a { id 1\n  zone mgmt { vlan 11; subnet 10.1.11.0/24 }\n  router r1 { platform frr\n    router_id 10.9.9.1\n    interface eth1 { address 10.1.11.1/24; zone mgmt }\n    ospf { area 0; passive [eth1] } } }\n\
          site b { id 2\n  zone mgmt { vlan 21; subnet 10.2.21.0/24 }\n  switch sw2 { platform ios; routing true\n    management mgmt 10.2.21.1\n    ssh { user a; password pw }\n    ospf { area 0; passive [mgmt] } } }\n\
          link a-b { side r1 eth0; side sw2 Gi0/1; transit 10.255.0.0/30; ospf { area 0 } }\n",
     );
     let sw2 = m.device("sw2").expect("sw2");
-    assert_eq!(
-        sw2.ospf.as_ref().expect("OSPF").router_id.to_string(),
-        "10.2.21.1"
-    );
+    let id = sw2.ospf.as_ref().expect("OSPF").router_id;
+    assert_eq!(id.to_string(), "10.2.21.1");
+    let r1 = m.devices.iter_mut().find(|d| d.name == "r1").expect("r1");
+    r1.ospf.as_mut().expect("OSPF").router_id = id;
     let d = assert_one(&m, "r1", "FRR010", "/devices/0/ospf/router_id");
     assert!(d.message.contains("`sw2`"), "{}", d.message);
 }
