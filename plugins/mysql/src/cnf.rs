@@ -7,6 +7,9 @@
 use crate::flavour_name;
 use infrac_sdk::{Database, DbNode, Flavour, TextWriter};
 
+/// The port MySQL 8's X Plugin listens on unless told otherwise (`mysqlx_port`).
+pub const MYSQLX_PORT: u16 = 33060;
+
 /// The fragment of `node` in cluster `db`.
 pub fn fragment(db: &Database, node: &DbNode) -> String {
     let is_primary = node.host == db.primary.host;
@@ -37,6 +40,12 @@ pub fn fragment(db: &Database, node: &DbNode) -> String {
     w.line(format!("server_id = {}", node.server_id));
     w.line(format!("bind_address = {}", node.address));
     w.line(format!("port = {}", db.port));
+    if db.flavour == Flavour::Mysql8 && db.port == MYSQLX_PORT {
+        // MySQL 8's X Plugin listens on 33060 by default, on every address: with the classic
+        // protocol on that port the two would contend for it. The model has no X Protocol.
+        w.line("# The modelled port is X Protocol's default (33060): X Plugin is disabled.");
+        w.line("mysqlx = OFF");
+    }
     w.line("log_bin = mysql-bin");
     w.line("binlog_format = ROW");
     w.line("relay_log = relay-bin");

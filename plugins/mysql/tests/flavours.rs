@@ -242,3 +242,29 @@ fn a_replicas_only_address_of_the_family_is_its_source_even_off_link() {
     );
     assert!(!sql.contains("'repl'@'%'"), "{sql}");
 }
+
+#[test]
+fn mysql8_on_x_protocol_port_disables_x_plugin() {
+    // MySQL 8's X Plugin listens on 33060 by default: a cluster modelled on that port turns it
+    // off, and only then; MariaDB has no X Plugin.
+    for (flavour, port, off) in [
+        ("mysql8", "33060", true),
+        ("mysql8", "3307", false),
+        ("mariadb", "33060", false),
+    ] {
+        let files = files(&model(
+            &CLUSTER
+                .replace("FLAVOUR", flavour)
+                .replace("port 3307", &format!("port {port}")),
+        ));
+        for node in ["db1", "db2"] {
+            let cnf = file(&files, &format!("mysql/main/{node}/infrac.cnf"));
+            assert!(cnf.contains(&format!("port = {port}\n")), "{cnf}");
+            assert_eq!(
+                cnf.contains("\nmysqlx = OFF\n"),
+                off,
+                "{flavour} {port}:\n{cnf}"
+            );
+        }
+    }
+}
