@@ -1,5 +1,6 @@
-//! The diagnostic codes of the keepalived backend. Each is an error: the model asks for something
-//! keepalived 2.2.7 cannot do exactly, so nothing is rendered for the unit.
+//! The diagnostic codes of the keepalived backend. Each but the last is an error: the model asks
+//! for something keepalived 2.2.7 cannot do exactly, so nothing is rendered for the unit.
+//! `KEEPALIVED012` is a warning: the file is rendered as modelled.
 
 /// The unit names no host that is a member of an HA group.
 pub const NOT_A_MEMBER: &str = "KEEPALIVED001";
@@ -32,6 +33,9 @@ pub const VRID_CLASH: &str = "KEEPALIVED010";
 /// A priority outside 1–254 or a vrid of 0 (the IR promises neither; 255 would make the member
 /// the address owner).
 pub const RANGE: &str = "KEEPALIVED011";
+/// Warning: a member of a group whose VIP is a load balancer's VIP does not run that load
+/// balancer, so while it holds the VIP nothing answers there.
+pub const VIP_WITHOUT_LOAD_BALANCER: &str = "KEEPALIVED012";
 
 /// Every code with a one-line description, in order (the crate documentation and
 /// `docs/backends/keepalived.md` list the same).
@@ -53,4 +57,8 @@ pub const ALL: &[(&str, &str)] = &[
     (NOT_A_WORD, "name or placeholder is not one keepalived word"),
     (VRID_CLASH, "same vrid twice on one interface"),
     (RANGE, "priority or vrid out of range"),
+    (
+        VIP_WITHOUT_LOAD_BALANCER,
+        "warning: a member does not run the load balancer whose VIP it may hold",
+    ),
 ];

@@ -32,6 +32,12 @@
 //! | `KEEPALIVED010` | two groups of one host share a vrid on the same interface and address family |
 //! | `KEEPALIVED011` | a priority outside 1–254 or a vrid of 0 |
 //!
+//! and rendered with a warning:
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `KEEPALIVED012` | a member of a group does not run the load balancer whose VIP the group carries: while it holds the VIP, nothing answers there |
+//!
 //! See `docs/backends/keepalived.md`.
 
 pub mod advert;
@@ -100,6 +106,43 @@ impl Backend for Keepalived {
                 Err(diags)
             }
         }
+    }
+
+    fn compile_with_warnings(
+        model: &Model,
+        target: &Target,
+    ) -> Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let files = Self::compile(model, target)?;
+        Ok((files, Self::vip_warnings(model, &target.unit)))
+    }
+}
+
+impl Keepalived {
+    /// KEEPALIVED012: `host` is a member of a group carrying a load balancer's VIP, and does
+    /// not run that load balancer.
+    pub fn vip_warnings(model: &Model, host: &str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (gi, group) in model.ha_groups.iter().enumerate() {
+            let Some(mi) = group.members.iter().position(|m| m.host == host) else {
+                continue;
+            };
+            for lb in &model.load_balancers {
+                if group.vips.contains(&lb.vip) && !lb.hosts.iter().any(|h| h == host) {
+                    out.push(Diagnostic::warning(
+                        codes::VIP_WITHOUT_LOAD_BALANCER,
+                        format!("/ha_groups/{gi}/members/{mi}"),
+                        format!(
+                            "`{host}` is a member of ha `{}`, which carries {} (the VIP of load \
+                             balancer `{}`), but does not run `{}`: while it holds the VIP, \
+                             nothing answers there; add it to the load balancer's `on` or \
+                             remove it from the group",
+                            group.name, lb.vip, lb.name, lb.name
+                        ),
+                    ));
+                }
+            }
+        }
+        out
     }
 }
 

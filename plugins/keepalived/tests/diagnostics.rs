@@ -322,3 +322,39 @@ fn kal011_priority_or_vrid_out_of_range() {
     vrid.ha_groups[0].vrid = 0;
     assert_fires(&vrid, "lb1", codes::RANGE, "/ha_groups/0/vrid");
 }
+
+#[test]
+fn kal012_a_member_that_does_not_run_the_load_balancer_of_the_vip() {
+    // lb3 may take the VIP of `www`, which runs on lb1 and lb2 only: a warning on lb3, the
+    // file still rendered; lb1 gets none.
+    let m = infrac_testkit::model_from_str(&format!(
+        "{}\nservice web {{ image \"web:1\"; port 80; on [lb1] }}\n\
+         loadbalancer www {{ on [lb1, lb2]; vip 10.99.0.100; backend web {{}} }}\n",
+        BASE.replace("LB1", "")
+            .replace("HA", "vip 10.99.0.100\n  member lb3 { priority 50 }")
+    ));
+    let group = m.ha_groups.iter().position(|g| g.name == "www").unwrap();
+    let member = m.ha_groups[group]
+        .members
+        .iter()
+        .position(|x| x.host == "lb3")
+        .unwrap();
+    let (files, warnings) =
+        Keepalived::compile_with_warnings(&m, &Target::unit("keepalived", "lb3")).unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].code, codes::VIP_WITHOUT_LOAD_BALANCER);
+    assert_eq!(warnings[0].severity, infrac_sdk::Severity::Warning);
+    assert_eq!(
+        warnings[0].ir_path,
+        format!("/ha_groups/{group}/members/{member}")
+    );
+    assert!(
+        warnings[0].message.contains("`www`"),
+        "{}",
+        warnings[0].message
+    );
+    let (_, none) =
+        Keepalived::compile_with_warnings(&m, &Target::unit("keepalived", "lb1")).unwrap();
+    assert!(none.is_empty(), "{none:#?}");
+}
