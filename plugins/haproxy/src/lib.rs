@@ -33,6 +33,7 @@
 //! | `HAPROXY006` | two listeners on one address and port of a host | `/load_balancers/N/vip` or `…/stats_port` |
 //! | `HAPROXY007` | a number outside HAProxy's range (weight > 256, fall or rise 0, maxconn 0) | the field |
 //! | `HAPROXY008` | a metrics endpoint on a host without an address | `/hosts/N` |
+//! | `HAPROXY009` | warning: no `ha` group holds the VIP and it is not an address of the host; the VIP is bound `transparent`, and the host must be given the address | `/load_balancers/N/vip` |
 
 mod access;
 mod capability;
@@ -100,6 +101,42 @@ impl Backend for Haproxy {
             render::config(model, &plan),
         )])
     }
+
+    fn compile_with_warnings(
+        model: &Model,
+        target: &Target,
+    ) -> Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let files = Self::compile(model, target)?;
+        Ok((files, unheld_vips(model, &target.unit)))
+    }
+}
+
+/// HAPROXY009 for each load balancer on `host` whose VIP no HA group holds and the host does
+/// not have: HAProxy binds it, but no artifact puts the address on the host.
+fn unheld_vips(model: &Model, host: &str) -> Vec<Diagnostic> {
+    let Some(h) = model.hosts.iter().find(|h| h.name == host) else {
+        return Vec::new();
+    };
+    model
+        .load_balancers
+        .iter()
+        .enumerate()
+        .filter(|(_, lb)| lb.hosts.iter().any(|n| n == host))
+        .filter(|(_, lb)| !model.ha_groups.iter().any(|g| g.vips.contains(&lb.vip)))
+        .filter(|(_, lb)| !h.addresses.iter().any(|a| a.address == lb.vip))
+        .map(|(i, lb)| {
+            Diagnostic::warning(
+                plan::UNHELD_VIP,
+                format!("/load_balancers/{i}/vip"),
+                format!(
+                    "no `ha` group holds VIP {} of `{}`, and it is not an address of `{host}`: \
+                     HAProxy binds it (transparent), but the host must be given the address \
+                     (or declare an `ha` group for it)",
+                    lb.vip, lb.name
+                ),
+            )
+        })
+        .collect()
 }
 
 infrac_sdk::export_backend!(Haproxy);

@@ -12,6 +12,9 @@ use std::net::IpAddr;
 pub const BIND_CONFLICT: &str = "HAPROXY006";
 /// A metrics endpoint on a host without an address.
 pub const NO_STATS_ADDRESS: &str = "HAPROXY008";
+/// Warning: no HA group holds a load balancer's VIP and it is not an address of its host, so
+/// nothing in the build puts the address on the host.
+pub const UNHELD_VIP: &str = "HAPROXY009";
 
 /// The path HAProxy's Prometheus exporter answers on when monitoring names none.
 pub const DEFAULT_METRICS_PATH: &str = "/metrics";
@@ -132,7 +135,11 @@ pub fn host_plan<'m>(
             index,
             lb,
             listeners,
-            floating_vip: lb.hosts.len() > 1 || !ha_groups.is_empty(),
+            // Also when the host does not hold the VIP itself: HAProxy must be able to start
+            // before the address is configured (HAPROXY009 says so).
+            floating_vip: lb.hosts.len() > 1
+                || !ha_groups.is_empty()
+                || !host.addresses.iter().any(|a| a.address == lb.vip),
             ha_groups,
         });
     }

@@ -127,15 +127,22 @@ fn balancer(w: &mut TextWriter, model: &Model, b: &BalancerPlan) {
     w.blank();
     w.line(format!("frontend {name}")).indented(|w| {
         if b.floating_vip {
-            let why = if b.ha_groups.is_empty() {
-                format!("it runs on {} hosts", lb.hosts.len())
+            let text = if !b.ha_groups.is_empty() {
+                format!(
+                    "The VIP moves between hosts (ha {}): bind it even while another host holds it.",
+                    b.ha_groups.join(", ")
+                )
+            } else if lb.hosts.len() > 1 {
+                format!(
+                    "The VIP moves between hosts (it runs on {} hosts): bind it even while another host holds it.",
+                    lb.hosts.len()
+                )
             } else {
-                format!("ha {}", b.ha_groups.join(", "))
+                "No ha group holds the VIP and it is not an address of this host: it must be \
+                 configured on the host (HAPROXY009); bound so HAProxy starts before it is."
+                    .to_string()
             };
-            note(
-                w,
-                format!("The VIP moves between hosts ({why}): bind it even while another host holds it."),
-            );
+            note(w, text);
         }
         let transparent = if b.floating_vip { " transparent" } else { "" };
         for l in &b.listeners {

@@ -255,3 +255,46 @@ fn every_error_is_reported_in_one_run() {
     codes.sort();
     assert_eq!(codes, ["HAPROXY003", "HAPROXY004", "HAPROXY005"]);
 }
+
+#[test]
+fn haproxy009_a_vip_nothing_puts_on_the_host() {
+    // protech: one HAProxy host per site, no `ha` group, the VIP not among the host's addresses.
+    let (_, dir) = infrac_testkit::examples()
+        .into_iter()
+        .find(|(n, _)| n == "protech")
+        .expect("protech");
+    let model = infrac_testkit::model_of(&dir);
+    let (files, warnings) =
+        <infrac_plugin_haproxy::Haproxy as infrac_sdk::Backend>::compile_with_warnings(
+            &model,
+            &infrac_sdk::Target::unit("haproxy", "lb1"),
+        )
+        .expect("renders");
+    let i = model
+        .load_balancers
+        .iter()
+        .position(|l| l.name == "www-paris")
+        .expect("www-paris");
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].code, "HAPROXY009");
+    assert_eq!(warnings[0].severity, infrac_sdk::Severity::Warning);
+    assert_eq!(warnings[0].ir_path, format!("/load_balancers/{i}/vip"));
+    let text = String::from_utf8(files[0].contents.clone()).expect("utf-8");
+    assert!(
+        text.contains("bind 192.168.11.100:443 transparent"),
+        "{text}"
+    );
+    // A VIP an HA group holds warns nothing (campus: keepalived moves it).
+    let (_, dir) = infrac_testkit::examples()
+        .into_iter()
+        .find(|(n, _)| n == "campus")
+        .expect("campus");
+    let model = infrac_testkit::model_of(&dir);
+    let (_, warnings) =
+        <infrac_plugin_haproxy::Haproxy as infrac_sdk::Backend>::compile_with_warnings(
+            &model,
+            &infrac_sdk::Target::unit("haproxy", "lb1"),
+        )
+        .expect("renders");
+    assert!(warnings.is_empty(), "{warnings:#?}");
+}
