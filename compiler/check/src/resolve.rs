@@ -1337,6 +1337,26 @@ fn dns(
                 );
             }
         }
+        let kinds: Vec<&str> = [
+            (names.hosts.contains_key(t.v.as_str()), "host"),
+            (names.lbs.contains_key(t.v.as_str()), "load balancer"),
+            (names.services.contains_key(t.v.as_str()), "service"),
+        ]
+        .into_iter()
+        .filter_map(|(yes, kind)| yes.then_some(kind))
+        .collect();
+        if kinds.len() > 1 {
+            cx.report(
+                Diagnostic::error(
+                    codes::E0307,
+                    t.span,
+                    format!("`{}` is both a {}", t.v, kinds.join(" and a ")),
+                )
+                .with_label("which addresses does the record mean?")
+                .with_help("rename one of them: each kind has different addresses"),
+            );
+            continue;
+        }
         match addresses_of(&t.v) {
             Some(addrs) => records.extend(addrs.into_iter().map(|a| DnsRecord {
                 name: n.v.clone(),

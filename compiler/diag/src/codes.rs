@@ -92,8 +92,8 @@ codes! {
         "`${name}` in a template names an attribute that the instantiating site does not have.";
     E0306, "project missing or repeated",
         "A model has exactly one `project` block.";
-    E0307, "ambiguous name in a rule",
-        "A rule or policy names something that is several things at once (a host, service, load balancer, database or site share the name), so which addresses it means is unclear. Rename one of them.";
+    E0307, "ambiguous name",
+        "A rule, policy or DNS record names something that is several things at once (a host, service, load balancer, database or site share the name), so which addresses it means is unclear. Rename one of them.";
     E0401, "overlapping subnets",
         "Two zones share addresses. Every subnet in the model must be disjoint (a link's transit prefix overlapping a zone is E0408).";
     E0402, "duplicate VLAN id",
