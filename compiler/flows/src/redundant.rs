@@ -42,8 +42,14 @@ pub fn redundant_rules(flows: &[Flow]) -> Vec<Redundant> {
         }
     }
     let mut by_rule: BTreeMap<&str, Vec<&Flow>> = BTreeMap::new();
-    for f in flows.iter().filter(|f| f.provenance.reason == FlowReason::Rule) {
-        by_rule.entry(f.provenance.name.as_str()).or_default().push(f);
+    for f in flows
+        .iter()
+        .filter(|f| f.provenance.reason == FlowReason::Rule)
+    {
+        by_rule
+            .entry(f.provenance.name.as_str())
+            .or_default()
+            .push(f);
     }
     let mut out = Vec::new();
     for (rule, own) in &by_rule {
