@@ -86,6 +86,19 @@ enum Command {
         #[arg(long = "policy", value_name = "PATH")]
         policies: Vec<PathBuf>,
     },
+    /// What a change means: elements added, changed and removed; flows newly allowed and denied.
+    Diff {
+        /// The model before: a .infra file or a directory.
+        old: PathBuf,
+        /// The model after.
+        new: PathBuf,
+        /// `text` for a terminal, `markdown` for a pull-request comment, `json` for tools.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit 1 when the change newly allows traffic from the internet.
+        #[arg(long = "fail-on", value_enum, value_name = "GATE")]
+        fail_on: Vec<DiffGate>,
+    },
     /// Run the model's intent tests (`test` blocks) and list each line with pass or fail.
     Test {
         /// A .infra file or a directory.
@@ -183,6 +196,12 @@ fn main() -> ExitCode {
         ),
         Command::Graph { path, format, out } => graph(&path, format, out.as_deref()),
         Command::Test { path, policies } => intent_tests(&path, &policies),
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+        } => diff(&old, &new, format, &fail_on),
         Command::Query {
             path,
             from,
@@ -313,6 +332,64 @@ fn model(path: &Path, policies: &[PathBuf]) -> u8 {
         }
         Ok(_) => INVALID,
         Err(code) => code,
+    }
+}
+
+/// How `infrac diff` reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    /// For a terminal.
+    Text,
+    /// For a pull-request comment.
+    Markdown,
+    /// The report as JSON.
+    Json,
+}
+
+/// What makes `infrac diff` fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum DiffGate {
+    /// A flow from the internet is newly allowed.
+    InternetExposure,
+    /// A flow to or from a database is newly allowed.
+    DatabaseExposure,
+}
+
+fn diff(old: &Path, new: &Path, format: DiffFormat, gates: &[DiffGate]) -> u8 {
+    let mut models = Vec::new();
+    for side in [old, new] {
+        match load_and_check(side, &[], Format::Short) {
+            Ok((Checked { model: Some(m), .. }, _)) => models.push(m),
+            Ok(_) => {
+                eprintln!("{}: invalid; nothing to compare", side.display());
+                return INVALID;
+            }
+            Err(code) => return code,
+        }
+    }
+    let report = infrac_review::diff(&models[0], &models[1]);
+    let text = match format {
+        DiffFormat::Text => infrac_review::text(&report),
+        DiffFormat::Markdown => infrac_review::markdown(&report),
+        DiffFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let tripped: Vec<&str> = gates
+        .iter()
+        .filter(|g| match g {
+            DiffGate::InternetExposure => report.internet_exposure().next().is_some(),
+            DiffGate::DatabaseExposure => report.allowed.iter().any(|f| f.touches_database),
+        })
+        .map(|g| match g {
+            DiffGate::InternetExposure => "internet-exposure",
+            DiffGate::DatabaseExposure => "database-exposure",
+        })
+        .collect();
+    if tripped.is_empty() {
+        0
+    } else {
+        eprintln!("infrac diff: gate(s) tripped: {}", tripped.join(", "));
+        INVALID
     }
 }
 

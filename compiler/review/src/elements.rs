@@ -1,0 +1,140 @@
+//! Elements added, changed and removed, compared by name with their origins ignored.
+
+use infrac_model::Model;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What happened to an element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// Only in the new model.
+    Added,
+    /// In both, different.
+    Changed,
+    /// Only in the old model.
+    Removed,
+}
+
+/// One element's change.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ElementChange {
+    /// The collection: `sites`, `zones`, `devices`, `hosts`, `services`, `load_balancers`,
+    /// `ha_groups`, `databases`, `rules`, `links`, `secrets`, `policies`.
+    pub kind: String,
+    /// The element's name (`site.zone` for zones).
+    pub name: String,
+    /// Added, changed or removed.
+    pub change: Change,
+    /// For a change: the fields that differ (`weight`, `backends`…), sorted.
+    pub fields: Vec<String>,
+}
+
+/// Drops every `origin` (and a rule's generated name is kept: it is its identity).
+fn strip_origins(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.remove("origin");
+            map.values_mut().for_each(strip_origins);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_origins),
+        _ => {}
+    }
+}
+
+/// The elements of one collection of a model as JSON, by name.
+fn collection(model: &Value, kind: &str) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    if kind == "zones" {
+        for site in model["sites"].as_array().into_iter().flatten() {
+            for z in site["zones"].as_array().into_iter().flatten() {
+                if let Some(key) = z["key"].as_str() {
+                    out.insert(key.to_string(), z.clone());
+                }
+            }
+        }
+        return out;
+    }
+    for item in model[kind].as_array().into_iter().flatten() {
+        let mut item = item.clone();
+        if kind == "sites" {
+            // A site's zones are compared as zones of their own.
+            if let Some(map) = item.as_object_mut() {
+                map.remove("zones");
+            }
+        }
+        if let Some(name) = item["name"].as_str() {
+            out.insert(name.to_string(), item.clone());
+        }
+    }
+    out
+}
+
+const KINDS: &[&str] = &[
+    "sites",
+    "zones",
+    "devices",
+    "links",
+    "hosts",
+    "services",
+    "load_balancers",
+    "ha_groups",
+    "databases",
+    "rules",
+    "secrets",
+    "policies",
+];
+
+/// Every element added, changed or removed between two models.
+pub fn element_changes(old: &Model, new: &Model) -> Vec<ElementChange> {
+    let mut a = serde_json::to_value(old).unwrap_or_default();
+    let mut b = serde_json::to_value(new).unwrap_or_default();
+    strip_origins(&mut a);
+    strip_origins(&mut b);
+    let mut out = Vec::new();
+    for kind in KINDS {
+        let (before, after) = (collection(&a, kind), collection(&b, kind));
+        for (name, v) in &after {
+            match before.get(name) {
+                None => out.push(ElementChange {
+                    kind: kind.to_string(),
+                    name: name.clone(),
+                    change: Change::Added,
+                    fields: Vec::new(),
+                }),
+                Some(old) if old != v => out.push(ElementChange {
+                    kind: kind.to_string(),
+                    name: name.clone(),
+                    change: Change::Changed,
+                    fields: changed_fields(old, v),
+                }),
+                Some(_) => {}
+            }
+        }
+        for name in before.keys().filter(|n| !after.contains_key(*n)) {
+            out.push(ElementChange {
+                kind: kind.to_string(),
+                name: name.clone(),
+                change: Change::Removed,
+                fields: Vec::new(),
+            });
+        }
+    }
+    out.sort_by(|x, y| (&x.kind, x.change, &x.name).cmp(&(&y.kind, y.change, &y.name)));
+    out
+}
+
+/// The top-level fields of two objects that differ.
+fn changed_fields(a: &Value, b: &Value) -> Vec<String> {
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect()
+}

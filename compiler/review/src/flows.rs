@@ -1,0 +1,70 @@
+//! Flows newly allowed and newly denied, compared by source, destination and service
+//! (provenance aside: a flow that another rule now allows is not a change of reachability).
+
+use infrac_flows::render::provenance_text;
+use infrac_model::{Endpoint, EndpointKind, Flow, Model, Purpose};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One flow that changed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FlowChange {
+    /// Source name (`internet`, `paris.apps`, `web1`…).
+    pub from: String,
+    /// Destination name.
+    pub to: String,
+    /// `tcp/443`.
+    pub service: String,
+    /// What allows it (new flows) or allowed it (removed flows): `rule web (site.infra:12)`.
+    pub provenance: Vec<String>,
+    /// The source is the internet (or a prefix outside the model's zones).
+    pub from_internet: bool,
+    /// An end is a database cluster or lies in a database zone.
+    pub touches_database: bool,
+}
+
+fn key(f: &Flow) -> (String, String, String) {
+    (
+        f.from.name.clone(),
+        f.to.name.clone(),
+        f.service.to_string(),
+    )
+}
+
+fn database_zones(m: &Model) -> BTreeSet<&str> {
+    m.sites
+        .iter()
+        .flat_map(|s| &s.zones)
+        .filter(|z| z.purpose == Some(Purpose::Database))
+        .map(|z| z.key.as_str())
+        .collect()
+}
+
+fn is_database(e: &Endpoint, db_zones: &BTreeSet<&str>) -> bool {
+    e.kind == EndpointKind::Database || e.zones.iter().any(|z| db_zones.contains(z.as_str()))
+}
+
+/// Flows in `a` that `b` lacks, grouped by key with every provenance.
+fn missing(a: &Model, b: &Model) -> Vec<FlowChange> {
+    let present: BTreeSet<(String, String, String)> = b.flows.iter().map(key).collect();
+    let db_zones = database_zones(a);
+    let mut grouped: BTreeMap<(String, String, String), FlowChange> = BTreeMap::new();
+    for f in a.flows.iter().filter(|f| !present.contains(&key(f))) {
+        let entry = grouped.entry(key(f)).or_insert_with(|| FlowChange {
+            from: f.from.name.clone(),
+            to: f.to.name.clone(),
+            service: f.service.to_string(),
+            provenance: Vec::new(),
+            from_internet: f.from.kind == EndpointKind::Internet
+                || (f.from.kind == EndpointKind::Prefix && f.from.zones.is_empty()),
+            touches_database: is_database(&f.from, &db_zones) || is_database(&f.to, &db_zones),
+        });
+        entry.provenance.push(provenance_text(&f.provenance));
+    }
+    grouped.into_values().collect()
+}
+
+/// (newly allowed, newly denied).
+pub fn flow_changes(old: &Model, new: &Model) -> (Vec<FlowChange>, Vec<FlowChange>) {
+    (missing(new, old), missing(old, new))
+}
