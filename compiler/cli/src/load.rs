@@ -234,6 +234,77 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// The repository that holds `path` exported at git revision `rev` into a temporary directory
+/// (whole, so imports outside `path` resolve), and where `path` is inside it. The directory is
+/// removed when the returned handle is dropped.
+pub fn at_revision(
+    path: &Path,
+    rev: &str,
+) -> Result<(tempfile::TempDir, std::path::PathBuf), String> {
+    use std::process::{Command, Stdio};
+    let abs = std::fs::canonicalize(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let dir = if abs.is_dir() {
+        abs.clone()
+    } else {
+        abs.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(&dir)
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    if !top.status.success() {
+        return Err(format!("{} is not inside a git repository", path.display()));
+    }
+    let top = std::path::PathBuf::from(String::from_utf8_lossy(&top.stdout).trim());
+    let verified = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        &format!("{rev}^{{commit}}"),
+    ])?;
+    if !verified.status.success() {
+        return Err(format!("`{rev}` is not a revision of {}", top.display()));
+    }
+    let rel = abs
+        .strip_prefix(&top)
+        .map_err(|_| format!("{} is outside {}", abs.display(), top.display()))?
+        .to_path_buf();
+    let tmp = tempfile::tempdir().map_err(|e| format!("a temporary directory: {e}"))?;
+    let mut archive = Command::new("git")
+        .arg("-C")
+        .arg(&top)
+        .args(["archive", "--format=tar", rev])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let stdout = archive.stdout.take().ok_or("git archive gave no output")?;
+    let untar = Command::new("tar")
+        .arg("-x")
+        .arg("-C")
+        .arg(tmp.path())
+        .stdin(stdout)
+        .output()
+        .map_err(|e| format!("cannot run tar: {e}"))?;
+    let archived = archive.wait().map_err(|e| format!("git archive: {e}"))?;
+    if !archived.success() || !untar.status.success() {
+        return Err(format!(
+            "cannot export {rev}: {}",
+            String::from_utf8_lossy(&untar.stderr).trim()
+        ));
+    }
+    let old = tmp.path().join(&rel);
+    if !old.exists() {
+        return Err(format!("{} does not exist at {rev}", rel.display()));
+    }
+    Ok((tmp, old))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

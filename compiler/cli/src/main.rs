@@ -88,10 +88,13 @@ enum Command {
     },
     /// What a change means: elements added, changed and removed; flows newly allowed and denied.
     Diff {
-        /// The model before: a .infra file or a directory.
-        old: PathBuf,
-        /// The model after.
-        new: PathBuf,
+        /// `OLD NEW` (each a .infra file or a directory), or with `--base REV` just the model
+        /// in the working tree.
+        #[arg(required = true, num_args = 1..=2, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Compare PATH with the same path at this git revision (`main`, `HEAD~1`, a commit).
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
         /// `text` for a terminal, `markdown` for a pull-request comment, `json` for tools.
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
@@ -197,11 +200,24 @@ fn main() -> ExitCode {
         Command::Graph { path, format, out } => graph(&path, format, out.as_deref()),
         Command::Test { path, policies } => intent_tests(&path, &policies),
         Command::Diff {
-            old,
-            new,
+            paths,
+            base,
             format,
             fail_on,
-        } => diff(&old, &new, format, &fail_on),
+        } => match (paths.as_slice(), base) {
+            ([old, new], None) => diff(old, new, format, &fail_on),
+            ([path], Some(rev)) => match load::at_revision(path, &rev) {
+                Ok((_checkout, old)) => diff(&old, path, format, &fail_on),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    FAILURE
+                }
+            },
+            _ => {
+                eprintln!("error: give OLD and NEW, or one PATH with --base REV");
+                FAILURE
+            }
+        },
         Command::Query {
             path,
             from,

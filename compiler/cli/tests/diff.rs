@@ -95,3 +95,63 @@ fn an_invalid_side_compares_nothing() {
     assert!(out.is_empty(), "{out}");
     assert!(err.contains("nothing to compare"), "{err}");
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.test")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.test")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_working_tree_against_a_git_revision() {
+    // A repository of its own: the model in a subdirectory, importing a file outside it.
+    let repo_dir = tempfile::tempdir().expect("tmp");
+    let root = repo_dir.path();
+    std::fs::create_dir_all(root.join("site")).expect("mkdir");
+    std::fs::create_dir_all(root.join("packs")).expect("mkdir");
+    std::fs::write(
+        root.join("packs/p.infra"),
+        "policy db { forbid internet -> *.db }\n",
+    )
+    .expect("write");
+    let model = "import \"../packs/p.infra\"\nproject t { domain \"t.example\" }\n\
+                 site s { id 1\n  zone apps { vlan 10; subnet 10.0.10.0/24 }\n  \
+                 zone db { vlan 20; subnet 10.0.20.0/24; purpose database } }\n\
+                 allow s.apps -> s.db mysql\n";
+    std::fs::write(root.join("site/site.infra"), model).expect("write");
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "model"]);
+    std::fs::write(
+        root.join("site/site.infra"),
+        format!("{model}allow internet -> s.apps https\n"),
+    )
+    .expect("write");
+    let site = root.join("site");
+    let (code, out, err) = infrac(&["diff", site.to_str().expect("utf-8"), "--base", "HEAD"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("+ flow internet -> s.apps tcp/443 [internet]"),
+        "{out}"
+    );
+    let (code, _, err) = infrac(&[
+        "diff",
+        site.to_str().expect("utf-8"),
+        "--base",
+        "no-such-rev",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a revision"), "{err}");
+}
