@@ -9,10 +9,11 @@
 
 mod common;
 
-use common::{FrrNode, config_of, daemons_for, interface_names, join, poll, stub_interface};
+use common::{FrrNode, config_of, daemons_for, interface_names, join, stub_interface};
 use infrac_plugin_frr::names::os_interface;
 use infrac_sdk::{Device, Model, Platform};
 use infrac_testkit::Netns;
+use infrac_testkit::poll;
 use std::time::Duration;
 
 /// How long two routers may take to reach Full and install each other's routes. Full comes
@@ -58,7 +59,7 @@ fn zone_prefixes(model: &Model, name: &str) -> Vec<String> {
 
 /// One router of a pair, running its config with `key` as the MD5 secret.
 fn start_router(model: &Model, name: &str, ns: Netns, link: &str, key: &str) -> FrrNode {
-    let config = common::substitute(&config_of(model, name), key);
+    let config = infrac_testkit::substitute_secrets(&config_of(model, name), key);
     start_config(model, name, ns, link, &config)
 }
 

@@ -6,10 +6,11 @@
 
 mod common;
 
-use common::{Conf, FrrNode, config_of, daemons_for, interface_names, stub_interface, substitute};
+use common::{Conf, FrrNode, config_of, daemons_for, interface_names, stub_interface};
 use infrac_plugin_frr::Frr;
 use infrac_sdk::{Backend, Model};
 use infrac_testkit::Netns;
+use infrac_testkit::substitute_secrets as substitute;
 
 /// Loads `config` into fresh daemons and compares the running config with it.
 fn load_and_compare(tag: &str, config: &str) {

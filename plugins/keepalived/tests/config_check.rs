@@ -35,7 +35,7 @@ fn every_example_config_passes_keepalived_t() {
     for (name, dir) in infrac_testkit::corpus("KEEPALIVED") {
         let model = infrac_testkit::model_of(&dir);
         for f in common::render(&model) {
-            let text = common::substitute_secrets(&common::text(&f), &password);
+            let text = infrac_testkit::substitute_secrets(&common::text(&f), &password);
             assert!(!text.contains("@@secret:"), "{}", f.path);
             configs.push((format!("{name}/{}", f.path), text));
         }

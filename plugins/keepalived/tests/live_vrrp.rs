@@ -80,7 +80,7 @@ fn lan(tag: &str, model: &Model, group: &HaGroup, dir: &Path, password: &str) ->
             &Target::unit("keepalived", &m.host),
         )
         .expect("the test model compiles");
-        let text = common::substitute_secrets(&common::text(&files[0]), password);
+        let text = infrac_testkit::substitute_secrets(&common::text(&files[0]), password);
         let conf = dir.join(format!("{}.conf", m.host));
         std::fs::write(&conf, text).expect("write config");
         members.push(Member {

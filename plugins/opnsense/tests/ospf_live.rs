@@ -7,7 +7,8 @@
 
 mod common;
 
-use common::frr::{Firewall, frr_conf, poll, substitute, test_secret};
+use common::frr::{Firewall, frr_conf, test_secret};
+use infrac_testkit::{poll, substitute_secrets as substitute};
 use std::collections::BTreeMap;
 use std::time::Duration;
 

@@ -191,6 +191,39 @@ pub fn run(cmd: &mut Command) -> Output {
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
 }
 
+/// `text` with every secret placeholder (`@@secret:NAME@@`) replaced by `value`, as the host
+/// does when it writes files in a deployment build.
+pub fn substitute_secrets(text: &str, value: &str) -> String {
+    use infrac_sdk::{SECRET_PLACEHOLDER_PREFIX as OPEN, SECRET_PLACEHOLDER_SUFFIX as CLOSE};
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(OPEN) {
+        let after = &rest[start + OPEN.len()..];
+        let Some(end) = after.find(CLOSE) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(value);
+        rest = &after[end + CLOSE.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Calls `done` every 100 ms until it returns true or `budget` has passed (then once more);
+/// whether it returned true. Every wait of a test on a daemon goes through here, so every wait
+/// is bounded.
+pub fn poll(budget: std::time::Duration, mut done: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < budget {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    done()
+}
+
 /// A network namespace of this test, deleted (with its processes killed) when dropped.
 pub struct Netns {
     name: String,

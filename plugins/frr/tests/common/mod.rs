@@ -6,11 +6,12 @@
 
 use infrac_plugin_frr::Frr;
 use infrac_sdk::{Backend, Model, Target};
+use infrac_testkit::poll;
 use infrac_testkit::{Netns, run, tool};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The example directory `name`.
 pub fn example(name: &str) -> (String, PathBuf) {
@@ -41,24 +42,6 @@ pub fn test_secret() -> String {
     );
     h.write_u32(std::process::id());
     format!("{:016x}", h.finish())
-}
-
-/// `text` with every `@@secret:NAME@@` placeholder replaced by `value`, as the host does when
-/// it writes files.
-pub fn substitute(text: &str, value: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(infrac_sdk::SECRET_PLACEHOLDER_PREFIX) {
-        let after = &rest[start + infrac_sdk::SECRET_PLACEHOLDER_PREFIX.len()..];
-        let Some(end) = after.find(infrac_sdk::SECRET_PLACEHOLDER_SUFFIX) else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        out.push_str(value);
-        rest = &after[end + infrac_sdk::SECRET_PLACEHOLDER_SUFFIX.len()..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The names of the `interface X` blocks of a frr.conf, in order.
@@ -267,19 +250,6 @@ fn chmod_search(dir: &Path) {
     let mode = std::fs::metadata(dir).expect("stat").permissions().mode();
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode | 0o001))
         .expect("chmod o+x");
-}
-
-/// Calls `done` every 100 ms until it returns true or `budget` has passed (then once more);
-/// whether it returned true.
-pub fn poll(budget: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < budget {
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    done()
 }
 
 /// Creates a veth named `name` in `ns` whose peer (`peer`) stays in the same namespace, both up:

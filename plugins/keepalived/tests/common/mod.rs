@@ -34,22 +34,6 @@ pub fn test_password() -> String {
         .collect()
 }
 
-/// `text` with every secret placeholder (`@@secret:NAME@@`) replaced by `value`, as the host
-/// does when it writes files.
-pub fn substitute_secrets(text: &str, value: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("@@secret:") {
-        let after = &rest[start + "@@secret:".len()..];
-        let Some(end) = after.find("@@") else { break };
-        out.push_str(&rest[..start]);
-        out.push_str(value);
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Calls `check` every 100 ms, at most `tries` times, until it returns true; whether it did.
 pub fn poll(tries: u32, mut check: impl FnMut() -> bool) -> bool {
     for i in 0..tries {

@@ -7,12 +7,13 @@
 //! `<interfaces>` in a network namespace of the test, and runs zebra and ospfd there with that
 //! configuration.
 
+use infrac_testkit::poll;
 use infrac_testkit::{Netns, run, tool};
 use roxmltree::{Document, Node};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
     n.children().find(|c| c.has_tag_name(name))
@@ -135,18 +136,6 @@ pub fn frr_conf(xml: &str) -> String {
         }
     }
     out
-}
-
-/// Calls `done` every 100 ms until it returns true or `budget` has passed (then once more).
-pub fn poll(budget: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < budget {
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    done()
 }
 
 /// A firewall's interfaces and FRR in a namespace of the test. Dropping it kills the daemons
@@ -293,23 +282,6 @@ impl Firewall {
             run(Command::new("ip").args(["-n", self.ns.name(), "route", "show", "proto", "ospf"]));
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
-}
-
-/// `text` with every secret placeholder replaced by `value`, as the host does when writing.
-pub fn substitute(text: &str, value: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(infrac_sdk::SECRET_PLACEHOLDER_PREFIX) {
-        let after = &rest[start + infrac_sdk::SECRET_PLACEHOLDER_PREFIX.len()..];
-        let Some(end) = after.find(infrac_sdk::SECRET_PLACEHOLDER_SUFFIX) else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        out.push_str(value);
-        rest = &after[end + infrac_sdk::SECRET_PLACEHOLDER_SUFFIX.len()..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// A secret value for this test run (16 hex digits: FRR's longest MD5 key), never committed.
