@@ -67,6 +67,9 @@ impl Checked {
 pub struct SpanIndex {
     by_name: BTreeMap<(&'static str, String), Span>,
     by_origin: BTreeMap<infrac_model::Origin, Span>,
+    /// The model as JSON, made on the first lookup by origin and kept: a build may map many
+    /// plugin diagnostics, and the model does not change.
+    json: std::sync::OnceLock<Option<serde_json::Value>>,
 }
 
 impl SpanIndex {
@@ -77,15 +80,18 @@ impl SpanIndex {
     /// The span of the element a JSON pointer into the IR names, e.g. `/hosts/3/addresses/0`:
     /// the deepest element on the path that records where it was written (its `origin`, or a
     /// flow's `provenance.origin`: the rule or element that allowed it), else the declaration
-    /// of the top-level element the pointer starts with.
+    /// of the top-level element the pointer starts with. `model` is the model of the same check.
     pub fn locate(&self, model: &Model, pointer: &str) -> Option<Span> {
         self.locate_by_origin(model, pointer)
             .or_else(|| self.locate_by_name(model, pointer))
     }
 
     fn locate_by_origin(&self, model: &Model, pointer: &str) -> Option<Span> {
-        let value = serde_json::to_value(model).ok()?;
-        let mut node = &value;
+        let value = self
+            .json
+            .get_or_init(|| serde_json::to_value(model).ok())
+            .as_ref()?;
+        let mut node = value;
         let mut found = None;
         let origin_of = |v: &serde_json::Value| {
             let o = v
