@@ -51,6 +51,8 @@ pub struct ProjectH {
     pub syslog: Vec<IpAddr>,
     pub banner: Option<String>,
     pub plugins: Option<String>,
+    /// `waive POLICY { why "…" }`: (policy, reason, span).
+    pub waivers: Vec<(Name, String, Span)>,
     pub span: Span,
 }
 
@@ -307,6 +309,8 @@ pub struct PolicyH {
     pub name: Name,
     pub description: Option<String>,
     pub assertions: Vec<infrac_flows::AssertionInput>,
+    /// `assert NAME` lines: built-in checks of the model, with where each was written.
+    pub checks: Vec<(infrac_model::ModelCheck, Span)>,
     pub span: Span,
 }
 

@@ -7,6 +7,7 @@
 //! found. The checker does no I/O: the CLI reads files and follows imports.
 
 pub mod address;
+mod assertions;
 pub mod devices;
 pub mod generate;
 pub mod hir;
@@ -18,7 +19,7 @@ pub mod template;
 use infrac_diag::{Diagnostic, FileId, SourceMap, Span, codes, sort_diagnostics};
 use infrac_model::Model;
 use infrac_syntax::ast;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Options of a check.
 #[derive(Clone, Debug, Default)]
@@ -193,9 +194,11 @@ pub fn check(
             report_redundant_rules(&mut cx, &hir, &flows);
         }
         m.flows = flows;
+        let waived = waived_policies(&mut cx, &hir);
         let assertions: Vec<infrac_flows::AssertionInput> = hir
             .policies
             .iter()
+            .filter(|p| !waived.contains(p.name.v.as_str()))
             .flat_map(|p| p.assertions.iter().cloned())
             .collect();
         let pd = infrac_flows::check_policies(&m, &m.flows, &assertions);
@@ -205,6 +208,7 @@ pub fn check(
                 .filter(|d| !(earlier_errors && d.code == codes::E0604)),
         );
         if !earlier_errors {
+            assertions::check(&mut cx, &hir, &m, &waived);
             tests = run_tests(&mut cx, &hir, &m);
         }
         model = Some(m);
@@ -219,6 +223,20 @@ pub fn check(
         spans,
         tests,
     }
+}
+
+/// The policies the project waives; a waiver must name a policy of the model (E0302).
+fn waived_policies<'h>(cx: &mut schema::Cx, hir: &'h hir::Hir) -> BTreeSet<&'h str> {
+    let names: Vec<&str> = hir.policies.iter().map(|p| p.name.v.as_str()).collect();
+    let mut out = BTreeSet::new();
+    for (policy, _, _) in hir.projects.iter().take(1).flat_map(|p| &p.waivers) {
+        if names.contains(&policy.v.as_str()) {
+            out.insert(policy.v.as_str());
+        } else {
+            resolve::unresolved(cx, "policy", policy, names.iter().copied());
+        }
+    }
+    out
 }
 
 /// Checks every intent test against the flow matrix: E0606 for each line that does not hold.

@@ -5,8 +5,8 @@ use crate::schema::{Cx, Fields};
 use infrac_diag::{Diagnostic, codes};
 use infrac_flows::{AssertionInput, RuleInput, Selector, SpannedSelector};
 use infrac_model::{
-    AlertKind, Algorithm, AssertionKind, BackupKind, DeviceKind, Flavour, Health, Limits, Platform,
-    Purpose, SecretSource, ServiceKind, Threshold, Timeouts,
+    AlertKind, Algorithm, AssertionKind, BackupKind, DeviceKind, Flavour, Health, Limits,
+    ModelCheck, Platform, Purpose, SecretSource, ServiceKind, Threshold, Timeouts,
 };
 use infrac_syntax::ast::{Statement, Value, ValueKind};
 
@@ -158,7 +158,7 @@ fn project(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
         cx,
         st,
         &[
-            "domain", "registry", "owner", "ntp", "syslog", "banner", "plugins",
+            "domain", "registry", "owner", "ntp", "syslog", "banner", "plugins", "waive",
         ],
         "project",
     );
@@ -173,6 +173,19 @@ fn project(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
     };
     let ntp = addrs(cx, "ntp");
     let syslog = addrs(cx, "syslog");
+    let mut waivers = Vec::new();
+    for w in f.all("waive") {
+        let Some(policy) = name_arg(cx, w, "waive POLICY { why \"…\" }") else {
+            continue;
+        };
+        let g = Fields::of(cx, w, &["why"], &format!("waiver of `{}`", policy.v));
+        if let Some(why) = g
+            .required(cx, "why", "\"the reason the policy does not apply\"")
+            .and_then(|v| cx.string(v))
+        {
+            waivers.push((policy, why, w.span));
+        }
+    }
     hir.projects.push(ProjectH {
         name,
         domain,
@@ -182,6 +195,7 @@ fn project(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
         syslog,
         banner: opt_string(cx, &f, "banner"),
         plugins: opt_string(cx, &f, "plugins"),
+        waivers,
         span: st.span,
     });
 }
@@ -1777,9 +1791,19 @@ fn policy(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
     let f = Fields::of(
         cx,
         st,
-        &["description", "forbid", "require"],
+        &["description", "forbid", "require", "assert"],
         &format!("policy `{}`", name.v),
     );
+    let names: Vec<&str> = ModelCheck::ALL.iter().map(|c| c.name()).collect();
+    let mut checks = Vec::new();
+    for a in f.all("assert") {
+        if let Some(v) = cx.single(a, "assert CHECK")
+            && let Some(word) = cx.choice(v, &names)
+            && let Some(check) = ModelCheck::ALL.into_iter().find(|c| c.name() == word)
+        {
+            checks.push((check, a.span));
+        }
+    }
     let mut assertions = Vec::new();
     for kw in ["forbid", "require"] {
         for a in f.all(kw) {
@@ -1808,6 +1832,7 @@ fn policy(cx: &mut Cx, st: &Statement, hir: &mut Hir) {
         name,
         description: opt_string(cx, &f, "description"),
         assertions,
+        checks,
         span: st.span,
     });
 }

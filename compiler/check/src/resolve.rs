@@ -273,6 +273,14 @@ pub fn resolve(cx: &mut Cx, hir: &Hir) -> Option<(Model, ZoneTable)> {
                     origin: cx.origin(a.span),
                 })
                 .collect(),
+            checks: p
+                .checks
+                .iter()
+                .map(|(check, span)| PolicyCheck {
+                    check: *check,
+                    origin: cx.origin(*span),
+                })
+                .collect(),
         })
         .collect();
     let mut model = Model {
@@ -339,6 +347,15 @@ fn project(cx: &mut Cx, hir: &Hir) -> Option<Project> {
         syslog: first.syslog.clone(),
         banner: first.banner.clone(),
         plugins: first.plugins.clone(),
+        waivers: first
+            .waivers
+            .iter()
+            .map(|(policy, why, span)| Waiver {
+                policy: policy.v.clone(),
+                why: why.clone(),
+                origin: cx.origin(*span),
+            })
+            .collect(),
     })
 }
 

@@ -29,7 +29,7 @@ fn allowed_by_a_wildcard_rule() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
-        "paris.mgmt -> lyon.apps tcp/22: allowed\n  by rule all-mgmt-to-all (site.infra:136): paris.mgmt -> lyon.apps tcp/22\n"
+        "paris.mgmt -> lyon.apps tcp/22: allowed\n  by rule all-mgmt-to-all (site.infra:139): paris.mgmt -> lyon.apps tcp/22\n"
     );
 }
 
@@ -38,7 +38,7 @@ fn a_rule_and_a_forward_both_decide() {
     let (code, out, _) = query(&["--from", "internet", "--to", "www-paris", "--port", "https"]);
     assert_eq!(code, 0);
     assert!(
-        out.contains("by rule internet-to-www-paris (site.infra:134)"),
+        out.contains("by rule internet-to-www-paris (site.infra:137)"),
         "{out}"
     );
     assert!(out.contains("by forward fw1 ("), "{out}");

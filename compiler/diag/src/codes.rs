@@ -144,6 +144,8 @@ codes! {
         "A rule's source and destination resolve to no addresses (e.g. a wildcard matching no zone).";
     E0606, "intent test failed",
         "A `test` block states what the flow matrix must say: `allowed SOURCE -> DESTINATION [SERVICE…]` holds when flows cover every address of both sides (and every service listed); `denied …` holds when no flow overlaps them at all. The message says what the matrix says instead and which rules decide it; `infrac query` shows the same for any pair.";
+    E0607, "model breaks a policy assertion",
+        "A policy's `assert NAME` line names a built-in check of the model (TLS on public frontends, containers that drop every capability, read-only replicas, real redundancy, SSH only from management zones, no any-to-any rule) and an element breaks it. The diagnostic points at the element and at the policy line; fix the element, or drop the assertion from the project's own policy if it does not apply. `docs/language.md` describes each check.";
     E0701, "credential written inline",
         "Passwords, keys and other credentials are referenced by the name of a `secret`, never written as a string in the source.";
     E0702, "secret needs exactly one source",

@@ -249,4 +249,61 @@ pub struct Policy {
     pub description: Option<String>,
     /// Assertions in written order.
     pub assertions: Vec<Assertion>,
+    /// Built-in checks of the model (`assert NAME`), in written order.
+    #[serde(default)]
+    pub checks: Vec<PolicyCheck>,
+}
+
+/// A built-in assertion about the model that a policy names (`assert NAME`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelCheck {
+    /// Every allowed SSH flow comes from a management zone.
+    SshOnlyFromManagement,
+    /// No rule allows any source to reach any destination.
+    NoAnyToAny,
+    /// Every load balancer reachable from the internet terminates TLS.
+    TlsOnPublicFrontends,
+    /// No container adds a capability back after dropping them all.
+    ContainersDropCapabilities,
+    /// Database replicas refuse writes.
+    ReplicasReadOnly,
+    /// Redundancy is real: HA members, database nodes and service replicas on different hosts;
+    /// load balancers sharing a public name (active-active) on different sites.
+    HaRedundant,
+}
+
+impl ModelCheck {
+    /// Every check, in documentation order.
+    pub const ALL: [ModelCheck; 6] = [
+        ModelCheck::SshOnlyFromManagement,
+        ModelCheck::NoAnyToAny,
+        ModelCheck::TlsOnPublicFrontends,
+        ModelCheck::ContainersDropCapabilities,
+        ModelCheck::ReplicasReadOnly,
+        ModelCheck::HaRedundant,
+    ];
+
+    /// The name written after `assert`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelCheck::SshOnlyFromManagement => "ssh-only-from-management",
+            ModelCheck::NoAnyToAny => "no-any-to-any",
+            ModelCheck::TlsOnPublicFrontends => "tls-on-public-frontends",
+            ModelCheck::ContainersDropCapabilities => "containers-drop-capabilities",
+            ModelCheck::ReplicasReadOnly => "replicas-read-only",
+            ModelCheck::HaRedundant => "ha-redundant",
+        }
+    }
+}
+
+/// One `assert NAME` line of a policy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PolicyCheck {
+    /// Which check.
+    pub check: ModelCheck,
+    /// Where it was written.
+    pub origin: Origin,
 }

@@ -117,6 +117,21 @@ pub struct Project {
     pub banner: Option<String>,
     /// Directory of external backend plugins, relative to the project root.
     pub plugins: Option<String>,
+    /// Policies this project does not apply, each with its reason.
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
+}
+
+/// A policy the project does not apply (`waive POLICY { why "…" }`), on record for review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Waiver {
+    /// The policy's name.
+    pub policy: String,
+    /// Why it does not apply.
+    pub why: String,
+    /// Where it was written.
+    pub origin: Origin,
 }
 
 /// Where a secret's value comes from at build time.

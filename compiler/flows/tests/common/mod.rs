@@ -49,6 +49,7 @@ impl Builder {
                     syslog: vec![],
                     banner: None,
                     plugins: None,
+                    waivers: Vec::new(),
                 },
                 secrets: vec![],
                 sites: vec![],
