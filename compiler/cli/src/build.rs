@@ -205,6 +205,76 @@ pub struct BuildRequest<'a> {
     pub format: Format,
 }
 
+/// Every unit of every target compiled, in a fixed order.
+pub struct Compiled {
+    /// How many units there were.
+    pub units: usize,
+    /// Each unit that compiled, labelled `PLUGIN UNIT`, with its output.
+    pub outputs: Vec<(String, infrac_host::CompileOutput)>,
+    /// Units (or unit listings) that failed.
+    pub failures: Vec<PluginError>,
+}
+
+/// Asks each target of `plugins` (only those in `only`, when given) for its units and compiles
+/// them all in parallel; `on_done(total)` is called once per finished unit. Errs when `only`
+/// names a target no plugin renders.
+pub fn compile_all(
+    plugins: &[(Plugin, String)],
+    only: &[String],
+    ir: &str,
+    on_done: &(dyn Fn(usize) + Sync),
+) -> Result<Compiled, String> {
+    let mut targets: Vec<(&Plugin, String)> = plugins
+        .iter()
+        .flat_map(|(p, _)| p.info().targets.iter().map(move |t| (p, t.clone())))
+        .collect();
+    if !only.is_empty() {
+        let known: Vec<&str> = targets.iter().map(|(_, t)| t.as_str()).collect();
+        if let Some(bad) = only.iter().find(|o| !known.contains(&o.as_str())) {
+            return Err(format!(
+                "no plugin renders target `{bad}`; targets: {}",
+                known.join(", ")
+            ));
+        }
+        targets.retain(|(_, t)| only.contains(t));
+    }
+    // Ask each target for its units (in parallel), then compile every unit (in parallel).
+    let listed: Vec<Result<Vec<String>, PluginError>> =
+        targets.par_iter().map(|(p, t)| p.units(ir, t)).collect();
+    let mut units: Vec<Unit> = Vec::new();
+    let mut failures: Vec<PluginError> = Vec::new();
+    for ((plugin, target), result) in targets.iter().zip(listed) {
+        match result {
+            Ok(names) => units.extend(names.into_iter().map(|unit| Unit {
+                plugin,
+                options: CompileOptions {
+                    target: target.clone(),
+                    unit,
+                    ..CompileOptions::default()
+                },
+            })),
+            Err(e) => failures.push(e),
+        }
+    }
+    let total = units.len();
+    let results = infrac_host::compile_units(ir, &units, &|_| on_done(total));
+    let mut outputs = Vec::new();
+    for (unit, r) in units.iter().zip(results) {
+        match r {
+            Ok(out) => outputs.push((
+                format!("{} {}", unit.plugin.info().name, unit.options.unit),
+                out,
+            )),
+            Err(e) => failures.push(e),
+        }
+    }
+    Ok(Compiled {
+        units: total,
+        outputs,
+        failures,
+    })
+}
+
 /// Runs the build; returns the exit code.
 pub fn build(req: BuildRequest) -> u8 {
     let started = Instant::now();
@@ -240,60 +310,34 @@ pub fn build(req: BuildRequest) -> u8 {
             return crate::INVALID;
         }
     };
-    let mut targets: Vec<(&Plugin, String)> = plugins
-        .iter()
-        .flat_map(|(p, _)| p.info().targets.iter().map(move |t| (p, t.clone())))
-        .collect();
-    if !req.only.is_empty() {
-        let known: Vec<&str> = targets.iter().map(|(_, t)| t.as_str()).collect();
-        if let Some(bad) = req.only.iter().find(|o| !known.contains(&o.as_str())) {
-            eprintln!(
-                "error: no plugin renders target `{bad}`; targets: {}",
-                known.join(", ")
-            );
+    let bar = std::sync::OnceLock::new();
+    let compiled = match compile_all(&plugins, req.only, &ir, &|n| {
+        bar.get_or_init(|| progress(n)).inc(1)
+    }) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
             return crate::FAILURE;
         }
-        targets.retain(|(_, t)| req.only.contains(t));
+    };
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
     }
-    // Ask each target for its units (in parallel), then compile every unit (in parallel).
-    let listed: Vec<Result<Vec<String>, PluginError>> =
-        targets.par_iter().map(|(p, t)| p.units(&ir, t)).collect();
-    let mut units: Vec<Unit> = Vec::new();
-    let mut failures: Vec<PluginError> = Vec::new();
-    for ((plugin, target), result) in targets.iter().zip(listed) {
-        match result {
-            Ok(names) => units.extend(names.into_iter().map(|unit| Unit {
-                plugin,
-                options: CompileOptions {
-                    target: target.clone(),
-                    unit,
-                    ..CompileOptions::default()
-                },
-            })),
-            Err(e) => failures.push(e),
-        }
-    }
-    let bar = progress(units.len());
-    let results = infrac_host::compile_units(&ir, &units, &|_| bar.inc(1));
-    bar.finish_and_clear();
+    let unit_count = compiled.units;
+    let failures = compiled.failures;
     let mut files = Vec::new();
     let mut warnings = Vec::new();
-    for r in results {
-        match r {
-            Ok(out) => {
-                for d in &out.diagnostics {
-                    warnings.push((
-                        out.files
-                            .first()
-                            .map(|f| f.plugin.clone())
-                            .unwrap_or_default(),
-                        d.clone(),
-                    ));
-                }
-                files.extend(out.files);
-            }
-            Err(e) => failures.push(e),
+    for (_, out) in compiled.outputs {
+        for d in &out.diagnostics {
+            warnings.push((
+                out.files
+                    .first()
+                    .map(|f| f.plugin.clone())
+                    .unwrap_or_default(),
+                d.clone(),
+            ));
         }
+        files.extend(out.files);
     }
     let mut diags = Vec::new();
     let mut plain = Vec::new();
@@ -376,7 +420,7 @@ pub fn build(req: BuildRequest) -> u8 {
         summary.files,
         human_bytes(summary.bytes),
         req.out.display(),
-        units.len(),
+        unit_count,
         plugins.len(),
         names.join(", "),
         started.elapsed().as_millis()

@@ -86,7 +86,8 @@ enum Command {
         #[arg(long = "policy", value_name = "PATH")]
         policies: Vec<PathBuf>,
     },
-    /// What a change means: elements added, changed and removed; flows newly allowed and denied.
+    /// What a change means: elements added, changed and removed; flows newly allowed and denied;
+    /// the generated files that change, per unit.
     Diff {
         /// `OLD NEW` (each a .infra file or a directory), or with `--base REV` just the model
         /// in the working tree.
@@ -101,6 +102,9 @@ enum Command {
         /// Exit 1 when the change newly allows traffic from the internet.
         #[arg(long = "fail-on", value_enum, value_name = "GATE")]
         fail_on: Vec<DiffGate>,
+        /// Do not build both sides to compare the generated files.
+        #[arg(long)]
+        no_artifacts: bool,
     },
     /// Run the model's intent tests (`test` blocks) and list each line with pass or fail.
     Test {
@@ -204,10 +208,11 @@ fn main() -> ExitCode {
             base,
             format,
             fail_on,
+            no_artifacts,
         } => match (paths.as_slice(), base) {
-            ([old, new], None) => diff(old, new, format, &fail_on),
+            ([old, new], None) => diff(old, new, format, &fail_on, !no_artifacts),
             ([path], Some(rev)) => match load::at_revision(path, &rev) {
-                Ok((_checkout, old)) => diff(&old, path, format, &fail_on),
+                Ok((_checkout, old)) => diff(&old, path, format, &fail_on, !no_artifacts),
                 Err(e) => {
                     eprintln!("error: {e}");
                     FAILURE
@@ -371,11 +376,11 @@ enum DiffGate {
     DatabaseExposure,
 }
 
-fn diff(old: &Path, new: &Path, format: DiffFormat, gates: &[DiffGate]) -> u8 {
-    let mut models = Vec::new();
+fn diff(old: &Path, new: &Path, format: DiffFormat, gates: &[DiffGate], artifacts: bool) -> u8 {
+    let mut sides = Vec::new();
     for side in [old, new] {
         match load_and_check(side, &[], Format::Short) {
-            Ok((Checked { model: Some(m), .. }, _)) => models.push(m),
+            Ok((Checked { model: Some(m), .. }, loaded)) => sides.push((m, loaded.root)),
             Ok(_) => {
                 eprintln!("{}: invalid; nothing to compare", side.display());
                 return INVALID;
@@ -383,7 +388,16 @@ fn diff(old: &Path, new: &Path, format: DiffFormat, gates: &[DiffGate]) -> u8 {
             Err(code) => return code,
         }
     }
-    let report = infrac_review::diff(&models[0], &models[1]);
+    let report = infrac_review::diff(&sides[0].0, &sides[1].0);
+    let report = if artifacts {
+        match (side_artifacts(&sides[0]), side_artifacts(&sides[1])) {
+            (Ok(a), Ok(b)) => report.with_artifacts(&a, &b),
+            (Err(e), _) => report.without_artifacts(format!("the old side does not build: {e}")),
+            (_, Err(e)) => report.without_artifacts(format!("the new side does not build: {e}")),
+        }
+    } else {
+        report.without_artifacts("`--no-artifacts`")
+    };
     let text = match format {
         DiffFormat::Text => infrac_review::text(&report),
         DiffFormat::Markdown => infrac_review::markdown(&report),
@@ -407,6 +421,39 @@ fn diff(old: &Path, new: &Path, format: DiffFormat, gates: &[DiffGate]) -> u8 {
         eprintln!("infrac diff: gate(s) tripped: {}", tripped.join(", "));
         INVALID
     }
+}
+
+/// Everything a side builds, in memory, with secret placeholders kept (a diff never reads
+/// secret values).
+fn side_artifacts(
+    (model, root): &(infrac_model::Model, PathBuf),
+) -> Result<Vec<infrac_review::Artifact>, String> {
+    let host = build::host()?;
+    let project_dir = model.project.plugins.as_ref().map(|d| root.join(d));
+    let args = build::PluginArgs {
+        files: Vec::new(),
+        fuel: None,
+    };
+    let sources = build::sources(&args, project_dir.as_deref())?;
+    let plugins = build::load_all(&host, sources, None).map_err(|e| e.join("; "))?;
+    let compiled = build::compile_all(&plugins, &[], &model.to_json(), &|_| {})?;
+    if let Some(first) = compiled.failures.first() {
+        return Err(format!(
+            "{} unit(s) failed, first: {first} (`infrac build` shows every diagnostic)",
+            compiled.failures.len()
+        ));
+    }
+    Ok(compiled
+        .outputs
+        .into_iter()
+        .flat_map(|(unit, out)| {
+            out.files.into_iter().map(move |f| infrac_review::Artifact {
+                unit: unit.clone(),
+                path: f.path,
+                contents: f.contents,
+            })
+        })
+        .collect())
 }
 
 fn intent_tests(path: &Path, policies: &[PathBuf]) -> u8 {

@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// What happened to an element.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     /// Only in the new model.
@@ -18,10 +18,12 @@ pub enum Change {
 }
 
 /// One element's change.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ElementChange {
-    /// The collection: `sites`, `zones`, `devices`, `hosts`, `services`, `load_balancers`,
-    /// `ha_groups`, `databases`, `rules`, `links`, `secrets`, `policies`.
+    /// The collection: `project`, `waivers` (by policy), `sites`, `zones`, `devices`, `links`,
+    /// `hosts`, `services`, `load_balancers`, `ha_groups`, `databases`, `rules`, `secrets`,
+    /// `policies`, `monitoring`, `dns`.
     pub kind: String,
     /// The element's name (`site.zone` for zones).
     pub name: String,
@@ -56,6 +58,26 @@ fn collection(model: &Value, kind: &str) -> BTreeMap<String, Value> {
         }
         return out;
     }
+    if kind == "waivers" {
+        for w in model["project"]["waivers"].as_array().into_iter().flatten() {
+            if let Some(policy) = w["policy"].as_str() {
+                out.insert(policy.to_string(), w.clone());
+            }
+        }
+        return out;
+    }
+    if matches!(kind, "project" | "monitoring" | "dns") {
+        // Singletons: compared whole (the project without its waivers, listed apart).
+        let mut item = model[kind].clone();
+        if let Some(map) = item.as_object_mut() {
+            map.remove("waivers");
+        }
+        if !item.is_null() {
+            let name = item["name"].as_str().unwrap_or(kind).to_string();
+            out.insert(name, item);
+        }
+        return out;
+    }
     for item in model[kind].as_array().into_iter().flatten() {
         let mut item = item.clone();
         if kind == "sites" {
@@ -72,6 +94,8 @@ fn collection(model: &Value, kind: &str) -> BTreeMap<String, Value> {
 }
 
 const KINDS: &[&str] = &[
+    "project",
+    "waivers",
     "sites",
     "zones",
     "devices",
@@ -84,6 +108,8 @@ const KINDS: &[&str] = &[
     "rules",
     "secrets",
     "policies",
+    "monitoring",
+    "dns",
 ];
 
 /// Every element added, changed or removed between two models.

@@ -7,7 +7,8 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One flow that changed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FlowChange {
     /// Source name (`internet`, `paris.apps`, `web1`…).
     pub from: String,

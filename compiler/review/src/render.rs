@@ -1,7 +1,16 @@
-//! The report as Markdown (a pull-request comment) and as plain text.
+//! The report as Markdown (a pull-request comment, with a Mermaid picture of the changed flows
+//! and a collapsed diff per unit) and as plain text.
 
-use crate::{Change, FlowChange, Report};
+use crate::{Change, FlowChange, Report, UnitChange};
+use std::collections::BTreeMap;
 use std::fmt::Write;
+
+/// A pull-request comment holds at most 65,536 characters; the diffs get what the rest leaves,
+/// up to this budget, and the comment says what it left out.
+const MARKDOWN_DIFF_BUDGET: usize = 48_000;
+
+/// The Mermaid picture shows at most this many edges (one per pair of ends and direction).
+const MERMAID_EDGES: usize = 40;
 
 fn counts(r: &Report) -> (usize, usize, usize) {
     let n = |c| r.elements.iter().filter(|e| e.change == c).count();
@@ -22,7 +31,87 @@ pub fn summary(r: &Report) -> String {
             String::new()
         },
         r.denied.len()
+    ) + &artifact_summary(r)
+}
+
+fn artifact_summary(r: &Report) -> String {
+    if !r.artifacts.compared {
+        return String::new();
+    }
+    let files: usize = r.artifacts.units.iter().map(|u| u.files.len()).sum();
+    format!(
+        "; {files} generated file(s) change in {} unit(s)",
+        r.artifacts.units.len()
     )
+}
+
+fn unit_sign(u: &UnitChange) -> &'static str {
+    match u.change {
+        Change::Added => "+",
+        Change::Changed => "~",
+        Change::Removed => "-",
+    }
+}
+
+/// Mermaid node text: quotes and angle brackets as entities.
+fn mermaid_text(s: &str) -> String {
+    s.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+}
+
+/// A Mermaid flowchart of the changed flows: newly allowed as solid green edges, newly denied
+/// as dashed red ones, services joined per pair of ends. `None` when no flow changed.
+pub fn mermaid<'a>(r: &'a Report) -> Option<String> {
+    if r.allowed.is_empty() && r.denied.is_empty() {
+        return None;
+    }
+    // (from, to, allowed) -> services
+    let mut edges: BTreeMap<(&str, &str, bool), Vec<&str>> = BTreeMap::new();
+    for (allowed, list) in [(true, &r.allowed), (false, &r.denied)] {
+        for f in list {
+            edges
+                .entry((f.from.as_str(), f.to.as_str(), allowed))
+                .or_default()
+                .push(f.service.as_str());
+        }
+    }
+    let total = edges.len();
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut out = String::from("flowchart LR\n");
+    let mut styles = Vec::new();
+    for (i, ((from, to, allowed), services)) in edges.into_iter().take(MERMAID_EDGES).enumerate() {
+        let mut id = |name: &'a str, out: &mut String| {
+            let next = ids.len();
+            let n = *ids.entry(name).or_insert(next);
+            if n == next {
+                let _ = writeln!(out, "  n{n}[\"{}\"]", mermaid_text(name));
+            }
+            n
+        };
+        let a = id(from, &mut out);
+        let b = id(to, &mut out);
+        let label = mermaid_text(&services.join(", "));
+        if allowed {
+            let _ = writeln!(out, "  n{a} -->|\"{label}\"| n{b}");
+            styles.push(format!("  linkStyle {i} stroke:#1a7f37,stroke-width:2px"));
+        } else {
+            let _ = writeln!(out, "  n{a} -.->|\"{label} denied\"| n{b}");
+            styles.push(format!("  linkStyle {i} stroke:#cf222e,stroke-width:2px"));
+        }
+    }
+    for st in styles {
+        out.push_str(&st);
+        out.push('\n');
+    }
+    if total > MERMAID_EDGES {
+        let _ = writeln!(
+            out,
+            "  more[\"… and {} more pair(s): see the lists\"]",
+            total - MERMAID_EDGES
+        );
+    }
+    Some(out)
 }
 
 fn flags(f: &FlowChange) -> String {
@@ -45,7 +134,18 @@ pub fn markdown(r: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "### infrac review\n\n**{}**\n", summary(r));
     if r.is_empty() {
-        out.push_str("No semantic change: the model and its flows are the same.\n");
+        out.push_str(if r.artifacts.compared {
+            "No semantic change: the model, its flows and the generated files are the same.\n"
+        } else {
+            "No semantic change: the model and its flows are the same.\n"
+        });
+        if r.artifacts.moved_lines_only > 0 {
+            let _ = writeln!(
+                out,
+                "\n_{} generated file(s) differ only in the line numbers of their source references._",
+                r.artifacts.moved_lines_only
+            );
+        }
         return out;
     }
     if !r.elements.is_empty() {
@@ -91,7 +191,77 @@ pub fn markdown(r: &Report) -> String {
         }
         out.push('\n');
     }
+    if let Some(chart) = mermaid(r) {
+        let _ = writeln!(out, "#### Changed flows\n\n```mermaid\n{chart}```\n");
+    }
+    markdown_artifacts(r, &mut out);
     out
+}
+
+fn markdown_artifacts(r: &Report, out: &mut String) {
+    if !r.artifacts.compared {
+        if let Some(note) = &r.artifacts.note {
+            let _ = writeln!(out, "_Generated files not compared: {note}._\n");
+        }
+        return;
+    }
+    if r.artifacts.moved_lines_only > 0 {
+        let _ = writeln!(
+            out,
+            "_{} generated file(s) differ only in the line numbers of their source references._\n",
+            r.artifacts.moved_lines_only
+        );
+    }
+    if r.artifacts.units.is_empty() {
+        out.push_str("_No generated file changes._\n");
+        return;
+    }
+    let _ = writeln!(out, "#### Generated files\n");
+    let mut budget = MARKDOWN_DIFF_BUDGET;
+    let mut left_out = 0;
+    for u in &r.artifacts.units {
+        let (added, removed) = u.lines();
+        let _ = writeln!(
+            out,
+            "<details><summary><code>{} {}</code>: {} file(s), +{added} −{removed}</summary>\n",
+            unit_sign(u),
+            u.unit,
+            u.files.len()
+        );
+        for f in &u.files {
+            if f.diff.is_empty() {
+                let _ = writeln!(out, "`{}`: binary file changed\n", f.path);
+            } else if f.diff.len() + 16 <= budget {
+                budget -= f.diff.len() + 16;
+                // A fence longer than any backtick run in the diff keeps it intact.
+                let fence = "`".repeat(longest_backtick_run(&f.diff).max(2) + 1);
+                let _ = writeln!(out, "{fence}diff\n{}{fence}\n", f.diff);
+            } else {
+                left_out += 1;
+                let _ = writeln!(
+                    out,
+                    "`{}`: +{} −{} (diff left out: the comment is full)\n",
+                    f.path, f.added, f.removed
+                );
+            }
+        }
+        out.push_str("</details>\n\n");
+    }
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "_{left_out} diff(s) left out to keep the comment within GitHub's limit; `infrac diff` shows them all._\n"
+        );
+    }
+}
+
+fn longest_backtick_run(s: &str) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
 }
 
 /// The report as plain text for a terminal.
@@ -127,6 +297,33 @@ pub fn text(r: &Report) -> String {
                 f.service,
                 f.provenance.join("; ")
             );
+        }
+    }
+    if let Some(note) = r.artifacts.note.as_ref().filter(|_| !r.artifacts.compared) {
+        let _ = writeln!(out, "  generated files not compared: {note}");
+    }
+    if r.artifacts.moved_lines_only > 0 {
+        let _ = writeln!(
+            out,
+            "  ({} generated file(s) differ only in the line numbers of their source references)",
+            r.artifacts.moved_lines_only
+        );
+    }
+    for u in &r.artifacts.units {
+        let (added, removed) = u.lines();
+        let _ = writeln!(
+            out,
+            "  {} {}: {} file(s), +{added} -{removed}",
+            unit_sign(u),
+            u.unit,
+            u.files.len()
+        );
+    }
+    for f in r.artifacts.units.iter().flat_map(|u| &u.files) {
+        if f.diff.is_empty() {
+            let _ = writeln!(out, "\nbinary file {} changed", f.path);
+        } else {
+            let _ = write!(out, "\n{}", f.diff);
         }
     }
     out

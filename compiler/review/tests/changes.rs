@@ -157,3 +157,21 @@ fn renaming_a_host() {
     );
     insta::assert_snapshot!("rename-a-host", markdown(&r));
 }
+
+#[test]
+fn a_waiver_is_on_record() {
+    let r = change("campus", |t| {
+        t.replacen(
+            "project campus {",
+            "project campus {\n  waive redundancy { why \"one rack until spring\" }",
+            1,
+        )
+    });
+    let changes: Vec<(&str, &str, Change)> = r
+        .elements
+        .iter()
+        .map(|e| (e.kind.as_str(), e.name.as_str(), e.change))
+        .collect();
+    assert_eq!(changes, [("waivers", "redundancy", Change::Added)]);
+    assert!(r.allowed.is_empty() && r.denied.is_empty());
+}
