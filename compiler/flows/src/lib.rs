@@ -20,7 +20,7 @@ mod resolve;
 use infrac_diag::{Diagnostic, Span};
 use infrac_model::{AssertionKind, Flow, Model, Origin, PortSpec};
 
-pub use query::{Answer, Verdict, query};
+pub use query::{Answer, FlowSet, Verdict, query};
 pub use redundant::{Redundant, redundant_rules};
 pub use render::flow_line;
 

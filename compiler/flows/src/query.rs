@@ -123,3 +123,38 @@ fn answer(
         flows: deciding,
     }
 }
+
+/// The flows of one model, for asking whether a flow of another version of it is already
+/// allowed here (wholly, by one flow) or partly.
+pub struct FlowSet<'m> {
+    index: Index<'m>,
+    flows: &'m [Flow],
+}
+
+impl<'m> FlowSet<'m> {
+    /// Indexes `model` and its flow matrix.
+    pub fn new(model: &'m Model) -> FlowSet<'m> {
+        FlowSet {
+            index: Index::new(model),
+            flows: &model.flows,
+        }
+    }
+
+    /// Whether one flow here allows every address and port of `f`.
+    pub fn covers(&self, f: &Flow) -> bool {
+        self.flows.iter().any(|g| {
+            endpoint_covers(&g.from, &f.from)
+                && endpoint_covers(&g.to, &f.to)
+                && service_covers(&g.service, &f.service)
+        })
+    }
+
+    /// Whether some flow here allows part of `f`.
+    pub fn overlaps(&self, f: &Flow) -> bool {
+        self.flows.iter().any(|g| {
+            overlaps(&self.index, &g.from, &f.from)
+                && overlaps(&self.index, &g.to, &f.to)
+                && service_overlaps(&g.service, &f.service)
+        })
+    }
+}

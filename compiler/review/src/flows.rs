@@ -1,6 +1,10 @@
 //! Flows newly allowed and newly denied, compared by source, destination and service
-//! (provenance aside: a flow that another rule now allows is not a change of reachability).
+//! (provenance aside: a flow that another rule now allows is not a change of reachability), then
+//! by address: a flow that one flow of the other side already allows wholly (a rule narrowed from
+//! a /24 to a /25) is not newly allowed, and one that the other side still allows in part is
+//! marked `partial`.
 
+use infrac_flows::FlowSet;
 use infrac_flows::render::provenance_text;
 use infrac_model::{Endpoint, EndpointKind, Flow, Model, Purpose};
 use serde::Serialize;
@@ -22,6 +26,9 @@ pub struct FlowChange {
     pub from_internet: bool,
     /// An end is a database cluster or lies in a database zone.
     pub touches_database: bool,
+    /// Only part of it changed: some of its addresses or ports were already allowed (newly
+    /// allowed) or are still allowed (newly denied).
+    pub partial: bool,
 }
 
 fn key(f: &Flow) -> (String, String, String) {
@@ -49,8 +56,13 @@ fn is_database(e: &Endpoint, db_zones: &BTreeSet<&str>) -> bool {
 fn missing(a: &Model, b: &Model) -> Vec<FlowChange> {
     let present: BTreeSet<(String, String, String)> = b.flows.iter().map(key).collect();
     let db_zones = database_zones(a);
+    let other = FlowSet::new(b);
     let mut grouped: BTreeMap<(String, String, String), FlowChange> = BTreeMap::new();
-    for f in a.flows.iter().filter(|f| !present.contains(&key(f))) {
+    for f in a
+        .flows
+        .iter()
+        .filter(|f| !present.contains(&key(f)) && !other.covers(f))
+    {
         let entry = grouped.entry(key(f)).or_insert_with(|| FlowChange {
             from: f.from.name.clone(),
             to: f.to.name.clone(),
@@ -59,6 +71,7 @@ fn missing(a: &Model, b: &Model) -> Vec<FlowChange> {
             from_internet: f.from.kind == EndpointKind::Internet
                 || (f.from.kind == EndpointKind::Prefix && f.from.zones.is_empty()),
             touches_database: is_database(&f.from, &db_zones) || is_database(&f.to, &db_zones),
+            partial: other.overlaps(f),
         });
         entry.provenance.push(provenance_text(&f.provenance));
     }

@@ -116,6 +116,9 @@ pub fn mermaid<'a>(r: &'a Report) -> Option<String> {
 
 fn flags(f: &FlowChange) -> String {
     let mut v = Vec::new();
+    if f.partial {
+        v.push("partly");
+    }
     if f.from_internet {
         v.push("internet");
     }
@@ -283,11 +286,20 @@ pub fn text(r: &Report) -> String {
     }
     for (sign, list) in [("+", &r.allowed), ("-", &r.denied)] {
         for f in list {
-            let flag = match (f.from_internet, f.touches_database) {
-                (true, true) => " [internet, database]",
-                (true, false) => " [internet]",
-                (false, true) => " [database]",
-                _ => "",
+            let mut v = Vec::new();
+            if f.partial {
+                v.push("partly");
+            }
+            if f.from_internet {
+                v.push("internet");
+            }
+            if f.touches_database {
+                v.push("database");
+            }
+            let flag = if v.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", v.join(", "))
             };
             let _ = writeln!(
                 out,
