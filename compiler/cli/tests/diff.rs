@@ -249,6 +249,21 @@ fn lines_moved_by_an_edit_elsewhere_are_not_file_changes() {
         "{out}"
     );
     assert!(out.contains("differ only in the line numbers"), "{out}");
+    let (code, md, _) = infrac(&[
+        "diff",
+        "examples/backbone",
+        new.path().to_str().expect("utf-8"),
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        md.contains(
+            "No semantic change: the model, its flows and the generated files are the same."
+        ),
+        "{md}"
+    );
+    assert!(!md.contains("<details>"), "{md}");
 }
 
 #[test]
