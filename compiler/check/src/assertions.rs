@@ -6,10 +6,10 @@
 //! the policy line as a secondary span, so that both the element and the reason are one click
 //! away.
 
-use crate::hir::Hir;
+use crate::hir::{Hir, PolicyH};
 use crate::schema::Cx;
 use infrac_diag::{Diagnostic, Span, codes};
-use infrac_flows::Selector;
+use infrac_flows::{FlowSet, Selector};
 use infrac_model::{EndpointKind, Flow, Model, ModelCheck, Origin, Protocol, Purpose};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,38 +20,48 @@ struct Violation {
     help: &'static str,
 }
 
-/// Checks every `assert` line of every policy against the model.
+/// Checks every `assert` line of every policy the project does not waive against the model.
 pub(crate) fn check(cx: &mut Cx, hir: &Hir, m: &Model, waived: &BTreeSet<&str>) {
-    let origins = cx.origins.borrow().clone();
-    let span_of = |o: &Origin| origins.get(o).copied();
     for policy in hir
         .policies
         .iter()
         .filter(|p| !waived.contains(p.name.v.as_str()))
     {
-        for &(check, assert_span) in &policy.checks {
-            let violations = match check {
-                ModelCheck::SshOnlyFromManagement => ssh_only_from_management(m, &span_of),
-                ModelCheck::NoAnyToAny => no_any_to_any(hir),
-                ModelCheck::TlsOnPublicFrontends => tls_on_public_frontends(m, &span_of),
-                ModelCheck::ContainersDropCapabilities => containers_drop_capabilities(m, &span_of),
-                ModelCheck::ReplicasReadOnly => replicas_read_only(m, &span_of),
-                ModelCheck::HaRedundant => ha_redundant(m, &span_of),
-            };
-            for v in violations {
-                let secondary = format!("asserted by policy `{}`", policy.name.v);
-                let d = match v.at {
-                    Some(at) => Diagnostic::error(codes::E0607, at, v.message)
-                        .with_label(format!("breaks `{}`", check.name()))
-                        .with_secondary(assert_span, secondary),
-                    // An element without a written place (none today): report at the policy.
-                    None => Diagnostic::error(codes::E0607, assert_span, v.message)
-                        .with_label(secondary),
-                };
-                cx.report(d.with_help(v.help));
-            }
+        for d in violations(cx, hir, m, policy) {
+            cx.report(d);
         }
     }
+}
+
+/// The E0607 diagnostics of one policy's `assert` lines.
+pub(crate) fn violations(cx: &Cx, hir: &Hir, m: &Model, policy: &PolicyH) -> Vec<Diagnostic> {
+    let origins = cx.origins.borrow();
+    let span_of = |o: &Origin| origins.get(o).copied();
+    let mut out = Vec::new();
+    for &(check, assert_span) in &policy.checks {
+        let violations = match check {
+            ModelCheck::SshOnlyFromManagement => ssh_only_from_management(m, &span_of),
+            ModelCheck::NoAnyToAny => no_any_to_any(hir),
+            ModelCheck::TlsOnPublicFrontends => tls_on_public_frontends(m, &span_of),
+            ModelCheck::ContainersDropCapabilities => containers_drop_capabilities(m, &span_of),
+            ModelCheck::ReplicasReadOnly => replicas_read_only(m, &span_of),
+            ModelCheck::HaRedundant => ha_redundant(m, &span_of),
+        };
+        for v in violations {
+            let secondary = format!("asserted by policy `{}`", policy.name.v);
+            let d = match v.at {
+                Some(at) => Diagnostic::error(codes::E0607, at, v.message)
+                    .with_label(format!("breaks `{}`", check.name()))
+                    .with_secondary(assert_span, secondary),
+                // An element without a written place (none today): report at the policy.
+                None => {
+                    Diagnostic::error(codes::E0607, assert_span, v.message).with_label(secondary)
+                }
+            };
+            out.push(d.with_help(v.help));
+        }
+    }
+    out
 }
 
 /// Whether a service includes TCP port 22.
@@ -92,15 +102,15 @@ fn ssh_only_from_management(
         .map(|(origin, (f, n))| Violation {
             at: span_of(origin),
             message: format!(
-                "SSH from `{}`, which is not in a management zone, to `{}`{} (allowed by {})",
+                "SSH from `{}`, which is not in a management zone, to `{}` (allowed by {}){}",
                 f.from.name,
                 f.to.name,
+                infrac_flows::render::provenance_text(&f.provenance),
                 if n > 1 {
-                    format!(" and {} more", n - 1)
+                    format!("; {} more such flow(s) by the same rule", n - 1)
                 } else {
                     String::new()
                 },
-                infrac_flows::render::provenance_text(&f.provenance)
             ),
             help: "allow SSH only from a zone with `purpose management`, or leave tcp/22 out of the services",
         })
@@ -136,19 +146,23 @@ fn no_any_to_any(hir: &Hir) -> Vec<Violation> {
 }
 
 fn tls_on_public_frontends(m: &Model, span_of: &dyn Fn(&Origin) -> Option<Span>) -> Vec<Violation> {
-    let public: BTreeSet<&str> = m
+    // Public: a flow from outside the model's zones (the internet, `0.0.0.0/0`, `10.0.0.0/8`…)
+    // reaches the VIP, whether it names the load balancer, its zone or its address.
+    let flows = FlowSet::new(m);
+    let outside: Vec<&Flow> = m
         .flows
         .iter()
-        .filter(|f| {
-            f.to.kind == EndpointKind::LoadBalancer
-                && (f.from.kind == EndpointKind::Internet
-                    || (f.from.kind == EndpointKind::Prefix && f.from.zones.is_empty()))
-        })
-        .map(|f| f.to.name.as_str())
+        .filter(|f| flows.from_outside(&f.from))
         .collect();
     m.load_balancers
         .iter()
-        .filter(|lb| lb.tls.is_none() && public.contains(lb.name.as_str()))
+        .filter(|lb| {
+            lb.tls.is_none()
+                && outside.iter().any(|f| {
+                    (f.to.kind == EndpointKind::LoadBalancer && f.to.name == lb.name)
+                        || f.to.prefixes.iter().any(|p| p.contains(&lb.vip))
+                })
+        })
         .map(|lb| Violation {
             at: span_of(&lb.origin),
             message: format!(
@@ -221,10 +235,12 @@ fn ha_redundant(m: &Model, span_of: &dyn Fn(&Origin) -> Option<Span>) -> Vec<Vio
         .iter()
         .map(|h| (h.name.as_str(), h.site.as_str()))
         .collect();
-    let mut by_name: BTreeMap<&str, Vec<&infrac_model::LoadBalancer>> = BTreeMap::new();
+    let mut by_name: BTreeMap<String, Vec<&infrac_model::LoadBalancer>> = BTreeMap::new();
     for lb in &m.load_balancers {
         if let Some(fqdn) = &lb.fqdn {
-            by_name.entry(fqdn.as_str()).or_default().push(lb);
+            // DNS names are case-insensitive, and `www.example.` is `www.example`.
+            let name = fqdn.trim_end_matches('.').to_ascii_lowercase();
+            by_name.entry(name).or_default().push(lb);
         }
     }
     for (fqdn, lbs) in by_name.into_iter().filter(|(_, l)| l.len() > 1) {

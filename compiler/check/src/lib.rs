@@ -209,6 +209,7 @@ pub fn check(
         );
         if !earlier_errors {
             assertions::check(&mut cx, &hir, &m, &waived);
+            report_needless_waivers(&mut cx, &hir, &m, &waived);
             tests = run_tests(&mut cx, &hir, &m);
         }
         model = Some(m);
@@ -225,11 +226,33 @@ pub fn check(
     }
 }
 
-/// The policies the project waives; a waiver must name a policy of the model (E0302).
+/// The policies the project waives; a waiver must name a policy of the model (E0302), once
+/// (E0204), with a reason (E0203).
 fn waived_policies<'h>(cx: &mut schema::Cx, hir: &'h hir::Hir) -> BTreeSet<&'h str> {
     let names: Vec<&str> = hir.policies.iter().map(|p| p.name.v.as_str()).collect();
     let mut out = BTreeSet::new();
-    for (policy, _, _) in hir.projects.iter().take(1).flat_map(|p| &p.waivers) {
+    let mut first: BTreeMap<&str, infrac_diag::Span> = BTreeMap::new();
+    for (policy, why, span) in hir.projects.iter().take(1).flat_map(|p| &p.waivers) {
+        if let Some(earlier) = first.insert(policy.v.as_str(), policy.span) {
+            cx.report(
+                Diagnostic::error(
+                    codes::E0204,
+                    policy.span,
+                    format!("policy `{}` is waived twice", policy.v),
+                )
+                .with_secondary(earlier, "first waived here"),
+            );
+        }
+        if why.trim().is_empty() {
+            cx.report(
+                Diagnostic::error(
+                    codes::E0203,
+                    *span,
+                    format!("the waiver of `{}` gives no reason", policy.v),
+                )
+                .with_help("say why the policy does not apply: reviewers read it in `infrac diff`"),
+            );
+        }
         if names.contains(&policy.v.as_str()) {
             out.insert(policy.v.as_str());
         } else {
@@ -237,6 +260,40 @@ fn waived_policies<'h>(cx: &mut schema::Cx, hir: &'h hir::Hir) -> BTreeSet<&'h s
         }
     }
     out
+}
+
+/// W0604 for each waiver of a policy the model would meet anyway: a stale waiver hides the next
+/// violation.
+fn report_needless_waivers(
+    cx: &mut schema::Cx,
+    hir: &hir::Hir,
+    m: &Model,
+    waived: &BTreeSet<&str>,
+) {
+    for (policy, _, span) in hir.projects.iter().take(1).flat_map(|p| &p.waivers) {
+        let Some(p) = hir
+            .policies
+            .iter()
+            .find(|p| p.name.v == policy.v && waived.contains(p.name.v.as_str()))
+        else {
+            continue;
+        };
+        let flow_violations = infrac_flows::check_policies(m, &m.flows, &p.assertions);
+        if flow_violations.is_empty() && assertions::violations(cx, hir, m, p).is_empty() {
+            cx.report(
+                Diagnostic::warning(
+                    codes::W0604,
+                    *span,
+                    format!(
+                        "the model meets policy `{}`: the waiver is not needed",
+                        policy.v
+                    ),
+                )
+                .with_secondary(p.name.span, "the policy")
+                .with_help("remove the waiver, so that the policy guards the next change"),
+            );
+        }
+    }
 }
 
 /// Checks every intent test against the flow matrix: E0606 for each line that does not hold.

@@ -261,10 +261,15 @@ pub fn compile_all(
     let mut outputs = Vec::new();
     for (unit, r) in units.iter().zip(results) {
         match r {
-            Ok(out) => outputs.push((
-                format!("{} {}", unit.plugin.info().name, unit.options.unit),
-                out,
-            )),
+            Ok(out) => {
+                let name = &unit.plugin.info().name;
+                let label = if unit.options.unit.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{name} {}", unit.options.unit)
+                };
+                outputs.push((label, out))
+            }
             Err(e) => failures.push(e),
         }
     }

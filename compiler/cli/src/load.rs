@@ -103,7 +103,23 @@ impl Loader {
     fn name(&self, path: &Path) -> String {
         let path = normalize(path);
         let root = normalize(&self.root);
-        let rel = path.strip_prefix(&root).unwrap_or(&path);
+        let rel = match path.strip_prefix(&root) {
+            Ok(rel) => rel.to_path_buf(),
+            // A file outside the model's directory (an imported policy pack): relative to the
+            // root through `..`, so that root + name is where the file is.
+            Err(_) if path.is_absolute() == root.is_absolute() => {
+                let common = path
+                    .components()
+                    .zip(root.components())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                let ups = root.components().count() - common;
+                std::iter::repeat_n(std::path::Component::ParentDir, ups)
+                    .chain(path.components().skip(common))
+                    .collect()
+            }
+            Err(_) => path.clone(),
+        };
         rel.to_string_lossy().replace('\\', "/")
     }
 

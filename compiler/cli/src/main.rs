@@ -99,7 +99,8 @@ enum Command {
         /// `text` for a terminal, `markdown` for a pull-request comment, `json` for tools.
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
-        /// Exit 1 when the change newly allows traffic from the internet.
+        /// Exit 3 when the change newly allows traffic from the internet
+        /// (`internet-exposure`) or to or from a database (`database-exposure`); repeatable.
         #[arg(long = "fail-on", value_enum, value_name = "GATE")]
         fail_on: Vec<DiffGate>,
         /// Do not build both sides to compare the generated files.
@@ -151,6 +152,8 @@ enum Command {
 pub(crate) const INVALID: u8 = 1;
 /// Exit code for usage and I/O errors.
 pub(crate) const FAILURE: u8 = 2;
+/// Exit code: `infrac diff` ran and a `--fail-on` gate tripped.
+pub(crate) const GATE: u8 = 3;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -380,7 +383,20 @@ fn diff(old: &Path, new: &Path, format: DiffFormat, gates: &[DiffGate], artifact
     let mut sides = Vec::new();
     for side in [old, new] {
         match load_and_check(side, &[], Format::Short) {
-            Ok((Checked { model: Some(m), .. }, loaded)) => sides.push((m, loaded.root)),
+            Ok((
+                Checked {
+                    model: Some(m),
+                    tests,
+                    ..
+                },
+                loaded,
+            )) => {
+                let lines: Vec<String> = tests
+                    .iter()
+                    .map(|t| format!("{}: {}", t.test, t.case))
+                    .collect();
+                sides.push(((m, loaded.root), lines))
+            }
             Ok(_) => {
                 eprintln!("{}: invalid; nothing to compare", side.display());
                 return INVALID;
@@ -388,9 +404,10 @@ fn diff(old: &Path, new: &Path, format: DiffFormat, gates: &[DiffGate], artifact
             Err(code) => return code,
         }
     }
-    let report = infrac_review::diff(&sides[0].0, &sides[1].0);
+    let report =
+        infrac_review::diff(&sides[0].0.0, &sides[1].0.0).with_tests(&sides[0].1, &sides[1].1);
     let report = if artifacts {
-        match (side_artifacts(&sides[0]), side_artifacts(&sides[1])) {
+        match (side_artifacts(&sides[0].0), side_artifacts(&sides[1].0)) {
             (Ok(a), Ok(b)) => report.with_artifacts(&a, &b),
             (Err(e), _) => report.without_artifacts(format!("the old side does not build: {e}")),
             (_, Err(e)) => report.without_artifacts(format!("the new side does not build: {e}")),
@@ -419,7 +436,7 @@ fn diff(old: &Path, new: &Path, format: DiffFormat, gates: &[DiffGate], artifact
         0
     } else {
         eprintln!("infrac diff: gate(s) tripped: {}", tripped.join(", "));
-        INVALID
+        GATE
     }
 }
 

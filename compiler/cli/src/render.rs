@@ -50,7 +50,9 @@ fn span_file(sources: &SourceMap, root: &Path, span: infrac_diag::Span) -> Strin
     if root.as_os_str().is_empty() {
         name
     } else {
-        root.join(name).to_string_lossy().replace('\\', "/")
+        crate::load::normalize(&root.join(name))
+            .to_string_lossy()
+            .replace('\\', "/")
     }
 }
 

@@ -84,7 +84,7 @@ fn internet_exposure_is_reported_and_gated() {
         "--fail-on",
         "internet-exposure",
     ]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 3, "a tripped gate exits 3");
     assert!(err.contains("internet-exposure"), "{err}");
     // Not a database: that gate stays open.
     let (code, _, _) = infrac(&[
@@ -327,4 +327,85 @@ fn without_artifacts_the_report_says_so_and_still_validates() {
     )
     .expect("schema is JSON");
     assert!(!jsonschema::is_valid(&schema, &bad));
+}
+
+#[test]
+fn dropping_an_intent_test_line_shows_in_the_report() {
+    let new = example_edited("campus", |t| {
+        t.replace("  denied internet -> campus.db\n", "")
+    });
+    let (code, out, err) = infrac(&[
+        "diff",
+        "examples/campus",
+        new.path().to_str().expect("utf-8"),
+        "--no-artifacts",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("0 to add, 0 to change, 1 to destroy;"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  - tests campus-intent: denied internet -> campus.db\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_name_whose_addresses_change_is_compared_by_address() {
+    // A third web server joins the service: `web -> main mysql` keeps its names but now comes
+    // from one more address, which the database gate must see.
+    let new = example_edited("campus", |t| {
+        t.replace(
+            "  host web2 { address apps 10.20.30.12; role web }\n",
+            "  host web2 { address apps 10.20.30.12; role web }\n  host web3 { address apps 10.20.30.13; role web }\n",
+        )
+        .replace("  on [web1, web2]\n", "  on [web1, web2, web3]\n")
+    });
+    let new = new.path().to_str().expect("utf-8");
+    let (code, json, err) = infrac(&[
+        "diff",
+        "examples/campus",
+        new,
+        "--format",
+        "json",
+        "--no-artifacts",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let db = v["allowed"]
+        .as_array()
+        .expect("allowed")
+        .iter()
+        .find(|f| f["from"] == "web" && f["to"] == "main")
+        .unwrap_or_else(|| panic!("web -> main is newly allowed from web3: {json}"));
+    assert_eq!(db["partial"], true, "web1 and web2 had it already");
+    assert_eq!(db["touches_database"], true);
+    let (code, _, _) = infrac(&[
+        "diff",
+        "examples/campus",
+        new,
+        "--no-artifacts",
+        "--fail-on",
+        "database-exposure",
+    ]);
+    assert_eq!(code, 3);
+}
+
+#[test]
+fn a_default_route_source_is_an_internet_exposure() {
+    let new = campus_with("allow 0.0.0.0/0 -> web tcp/8443 { why \"everyone\" }");
+    let (code, out, _) = infrac(&[
+        "diff",
+        "examples/campus",
+        new.path().to_str().expect("utf-8"),
+        "--no-artifacts",
+        "--fail-on",
+        "internet-exposure",
+    ]);
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.contains("+ flow 0.0.0.0/0 -> web tcp/8443 [partly, internet"),
+        "{out}"
+    );
 }

@@ -156,6 +156,8 @@ codes! {
         "The rule's `expires` date is within 14 days.";
     W0603, "redundant rule",
         "Everything this rule allows is already allowed, at least as widely, by another rule (shown). Deleting it would not change the flow matrix; keeping it hides which rule is the real reason, and it silently keeps access open if the wider rule is narrowed later. Delete it, or narrow the wider rule.";
+    W0604, "waiver not needed",
+        "The project waives a policy that the model meets anyway. A stale waiver silently lets the next change break the policy; remove it.";
 }
 
 /// Looks a code up by its text, case-insensitively (`e0302` finds `E0302`).

@@ -140,13 +140,44 @@ impl<'m> FlowSet<'m> {
         }
     }
 
-    /// Whether one flow here allows every address and port of `f`.
+    /// Whether the flows here allow every address and port of `f`: one flow alone, or several
+    /// that together cover it along one dimension (two halves of a source range, two port
+    /// ranges, with the rest of the flow covered by each).
     pub fn covers(&self, f: &Flow) -> bool {
-        self.flows.iter().any(|g| {
-            endpoint_covers(&g.from, &f.from)
-                && endpoint_covers(&g.to, &f.to)
-                && service_covers(&g.service, &f.service)
-        })
+        let by_from_union = || {
+            let g: Vec<&Flow> = self
+                .flows
+                .iter()
+                .filter(|g| endpoint_covers(&g.to, &f.to) && service_covers(&g.service, &f.service))
+                .collect();
+            endpoint_union_covers(g.iter().map(|g| &g.from), &f.from)
+        };
+        let by_to_union = || {
+            let g: Vec<&Flow> = self
+                .flows
+                .iter()
+                .filter(|g| {
+                    endpoint_covers(&g.from, &f.from) && service_covers(&g.service, &f.service)
+                })
+                .collect();
+            endpoint_union_covers(g.iter().map(|g| &g.to), &f.to)
+        };
+        let by_service_union = || {
+            let g: Vec<&Flow> = self
+                .flows
+                .iter()
+                .filter(|g| endpoint_covers(&g.from, &f.from) && endpoint_covers(&g.to, &f.to))
+                .collect();
+            service_union_covers(g.iter().map(|g| &g.service), &f.service)
+        };
+        by_from_union() || by_to_union() || by_service_union()
+    }
+
+    /// Whether `e` (an endpoint of this model or another version of it) has addresses outside
+    /// every zone of this model: the internet, `0.0.0.0/0`, `10.0.0.0/8` when the zones do not
+    /// fill it.
+    pub fn from_outside(&self, e: &Endpoint) -> bool {
+        self.index.reaches_outside(e)
     }
 
     /// Whether some flow here allows part of `f`.
@@ -157,4 +188,70 @@ impl<'m> FlowSet<'m> {
                 && service_overlaps(&g.service, &f.service)
         })
     }
+}
+
+/// Whether the union of `set` contains `p`: some prefix contains it, or each half of it is
+/// covered (split only where a prefix of the set lies inside it, so the work is bounded by the
+/// set's size times the address length).
+fn prefix_union_covers(p: &ipnet::IpNet, set: &[ipnet::IpNet]) -> bool {
+    if set.iter().any(|q| q.contains(p)) {
+        return true;
+    }
+    if !set.iter().any(|q| p.contains(q)) {
+        return false;
+    }
+    match p.subnets(p.prefix_len() + 1) {
+        Ok(mut halves) => halves.all(|h| prefix_union_covers(&h, set)),
+        Err(_) => false,
+    }
+}
+
+/// Whether the endpoints together contain every address of `e`.
+fn endpoint_union_covers<'a>(
+    mut endpoints: impl Iterator<Item = &'a Endpoint>,
+    e: &Endpoint,
+) -> bool {
+    let all: Vec<&Endpoint> = endpoints.by_ref().collect();
+    if all.iter().any(|g| endpoint_covers(g, e)) {
+        return true;
+    }
+    if e.kind == EndpointKind::Internet {
+        return false;
+    }
+    let internet = all.iter().any(|g| g.kind == EndpointKind::Internet);
+    if internet && e.kind == EndpointKind::Prefix && e.zones.is_empty() {
+        return true;
+    }
+    let set: Vec<ipnet::IpNet> = all
+        .iter()
+        .flat_map(|g| g.prefixes.iter().copied())
+        .collect();
+    !e.prefixes.is_empty() && e.prefixes.iter().all(|p| prefix_union_covers(p, &set))
+}
+
+/// Whether the services together allow every port of `s`.
+fn service_union_covers<'a>(services: impl Iterator<Item = &'a PortSpec>, s: &PortSpec) -> bool {
+    let all: Vec<&PortSpec> = services.collect();
+    if all.iter().any(|g| service_covers(g, s)) {
+        return true;
+    }
+    if s.ports.is_empty() {
+        return false;
+    }
+    let mut ranges: Vec<(u16, u16)> = all
+        .iter()
+        .filter(|g| g.protocol == s.protocol && !g.ports.is_empty())
+        .flat_map(|g| g.ports.iter().map(|r| (r.start, r.end)))
+        .collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(u16, u16)> = Vec::new();
+    for (a, b) in ranges {
+        match merged.last_mut() {
+            Some(last) if u32::from(a) <= u32::from(last.1) + 1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    s.ports
+        .iter()
+        .all(|r| merged.iter().any(|&(a, b)| a <= r.start && r.end <= b))
 }

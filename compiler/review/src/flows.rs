@@ -22,7 +22,8 @@ pub struct FlowChange {
     pub service: String,
     /// What allows it (new flows) or allowed it (removed flows): `rule web (site.infra:12)`.
     pub provenance: Vec<String>,
-    /// The source is the internet (or a prefix outside the model's zones).
+    /// The source reaches outside the model's zones: the internet, or a prefix such as
+    /// `0.0.0.0/0` or `10.0.0.0/8` that the zones do not fill.
     pub from_internet: bool,
     /// An end is a database cluster or lies in a database zone.
     pub touches_database: bool,
@@ -31,12 +32,23 @@ pub struct FlowChange {
     pub partial: bool,
 }
 
-fn key(f: &Flow) -> (String, String, String) {
+type Key = (String, String, String);
+
+fn key(f: &Flow) -> Key {
     (
         f.from.name.clone(),
         f.to.name.clone(),
         f.service.to_string(),
     )
+}
+
+/// Same names, same addresses, same service: the flow did not change.
+fn same(f: &Flow, g: &Flow) -> bool {
+    f.from.name == g.from.name
+        && f.to.name == g.to.name
+        && f.service == g.service
+        && f.from.prefixes == g.from.prefixes
+        && f.to.prefixes == g.to.prefixes
 }
 
 fn database_zones(m: &Model) -> BTreeSet<&str> {
@@ -52,24 +64,30 @@ fn is_database(e: &Endpoint, db_zones: &BTreeSet<&str>) -> bool {
     e.kind == EndpointKind::Database || e.zones.iter().any(|z| db_zones.contains(z.as_str()))
 }
 
-/// Flows in `a` that `b` lacks, grouped by key with every provenance.
+/// Flows in `a` that `b` does not allow, grouped by names with every provenance. A flow whose
+/// names stay but whose addresses change (a host added to a service, a moved VIP) is compared by
+/// address like any other.
 fn missing(a: &Model, b: &Model) -> Vec<FlowChange> {
-    let present: BTreeSet<(String, String, String)> = b.flows.iter().map(key).collect();
+    let mut by_key: BTreeMap<Key, Vec<&Flow>> = BTreeMap::new();
+    for g in &b.flows {
+        by_key.entry(key(g)).or_default().push(g);
+    }
+    let unchanged = |f: &Flow| {
+        by_key
+            .get(&key(f))
+            .is_some_and(|gs| gs.iter().any(|g| same(f, g)))
+    };
     let db_zones = database_zones(a);
+    let own = FlowSet::new(a);
     let other = FlowSet::new(b);
-    let mut grouped: BTreeMap<(String, String, String), FlowChange> = BTreeMap::new();
-    for f in a
-        .flows
-        .iter()
-        .filter(|f| !present.contains(&key(f)) && !other.covers(f))
-    {
+    let mut grouped: BTreeMap<Key, FlowChange> = BTreeMap::new();
+    for f in a.flows.iter().filter(|f| !unchanged(f) && !other.covers(f)) {
         let entry = grouped.entry(key(f)).or_insert_with(|| FlowChange {
             from: f.from.name.clone(),
             to: f.to.name.clone(),
             service: f.service.to_string(),
             provenance: Vec::new(),
-            from_internet: f.from.kind == EndpointKind::Internet
-                || (f.from.kind == EndpointKind::Prefix && f.from.zones.is_empty()),
+            from_internet: own.from_outside(&f.from),
             touches_database: is_database(&f.from, &db_zones) || is_database(&f.to, &db_zones),
             partial: other.overlaps(f),
         });

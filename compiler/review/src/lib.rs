@@ -19,6 +19,7 @@ pub use render::{markdown, mermaid, summary, text};
 
 use infrac_model::Model;
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 /// The version of the report's JSON form (`docs/review.schema.json`).
 pub const REPORT_VERSION: &str = "0.1";
@@ -72,6 +73,27 @@ impl Report {
             units,
             moved_lines_only,
         };
+        self
+    }
+
+    /// Adds the intent-test lines (`TEST: allowed A -> B …`) each side states that the other
+    /// does not, as elements of kind `tests`: a pull request that drops the test guarding what
+    /// it opens shows it.
+    pub fn with_tests(mut self, old: &[String], new: &[String]) -> Report {
+        let (a, b): (BTreeSet<&String>, BTreeSet<&String>) =
+            (old.iter().collect(), new.iter().collect());
+        for (set, other, change) in [(&b, &a, Change::Added), (&a, &b, Change::Removed)] {
+            for line in set.difference(other) {
+                self.elements.push(ElementChange {
+                    kind: "tests".to_string(),
+                    name: (*line).clone(),
+                    change,
+                    fields: Vec::new(),
+                });
+            }
+        }
+        self.elements
+            .sort_by(|x, y| (&x.kind, x.change, &x.name).cmp(&(&y.kind, y.change, &y.name)));
         self
     }
 

@@ -9,6 +9,16 @@ use std::fmt::Write;
 /// up to this budget, and the comment says what it left out.
 const MARKDOWN_DIFF_BUDGET: usize = 48_000;
 
+/// The whole comment stays under this many characters (GitHub refuses more than 65,536).
+const MARKDOWN_TOTAL: usize = 60_000;
+
+/// Rows of the model table and lines of each flow list in Markdown; the rest is counted, and
+/// the JSON report has everything.
+const MARKDOWN_ROWS: usize = 100;
+
+/// Provenances shown per flow in Markdown.
+const MARKDOWN_PROVENANCE: usize = 3;
+
 /// The Mermaid picture shows at most this many edges (one per pair of ends and direction).
 const MERMAID_EDGES: usize = 40;
 
@@ -153,7 +163,7 @@ pub fn markdown(r: &Report) -> String {
     }
     if !r.elements.is_empty() {
         out.push_str("#### Model\n\n| change | kind | name | fields |\n|---|---|---|---|\n");
-        for e in &r.elements {
+        for e in r.elements.iter().take(MARKDOWN_ROWS) {
             let change = match e.change {
                 Change::Added => "+ add",
                 Change::Changed => "~ change",
@@ -171,6 +181,13 @@ pub fn markdown(r: &Report) -> String {
                     .join(", ")
             );
         }
+        if r.elements.len() > MARKDOWN_ROWS {
+            let _ = writeln!(
+                out,
+                "| … | | {} more | `infrac diff --format json` lists them all |",
+                r.elements.len() - MARKDOWN_ROWS
+            );
+        }
         out.push('\n');
     }
     for (title, list) in [
@@ -181,15 +198,38 @@ pub fn markdown(r: &Report) -> String {
             continue;
         }
         let _ = writeln!(out, "#### {title}\n");
-        for f in list {
+        // Flagged flows first, so a truncated list still shows what matters most.
+        let mut shown: Vec<&FlowChange> = list.iter().collect();
+        shown.sort_by_key(|f| !(f.from_internet || f.touches_database));
+        for f in shown.iter().take(MARKDOWN_ROWS) {
+            let mut provenance = f
+                .provenance
+                .iter()
+                .take(MARKDOWN_PROVENANCE)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ");
+            if f.provenance.len() > MARKDOWN_PROVENANCE {
+                let _ = write!(
+                    provenance,
+                    "; and {} more",
+                    f.provenance.len() - MARKDOWN_PROVENANCE
+                );
+            }
             let _ = writeln!(
                 out,
-                "- `{} -> {} {}`{} — {}",
+                "- `{} -> {} {}`{} — {provenance}",
                 f.from,
                 f.to,
                 f.service,
                 flags(f),
-                f.provenance.join("; ")
+            );
+        }
+        if list.len() > MARKDOWN_ROWS {
+            let _ = writeln!(
+                out,
+                "- … and {} more (`infrac diff --format json` lists them all)",
+                list.len() - MARKDOWN_ROWS
             );
         }
         out.push('\n');
@@ -220,9 +260,12 @@ fn markdown_artifacts(r: &Report, out: &mut String) {
         return;
     }
     let _ = writeln!(out, "#### Generated files\n");
-    let mut budget = MARKDOWN_DIFF_BUDGET;
+    let mut budget = MARKDOWN_DIFF_BUDGET.min(MARKDOWN_TOTAL.saturating_sub(out.len() + 4_000));
     let mut left_out = 0;
-    for u in &r.artifacts.units {
+    // Each unit's header costs a line; past the row limit, units are only counted.
+    let shown = r.artifacts.units.len().min(MARKDOWN_ROWS);
+    budget = budget.saturating_sub(shown * 120);
+    for u in r.artifacts.units.iter().take(shown) {
         let (added, removed) = u.lines();
         let _ = writeln!(
             out,
@@ -250,6 +293,13 @@ fn markdown_artifacts(r: &Report, out: &mut String) {
         }
         out.push_str("</details>\n\n");
     }
+    if r.artifacts.units.len() > shown {
+        let _ = writeln!(
+            out,
+            "_… and {} more unit(s) with changed files; `infrac diff` lists them all._\n",
+            r.artifacts.units.len() - shown
+        );
+    }
     if left_out > 0 {
         let _ = writeln!(
             out,
@@ -271,6 +321,13 @@ fn longest_backtick_run(s: &str) -> usize {
 pub fn text(r: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", summary(r));
+    if r.is_empty() {
+        out.push_str(if r.artifacts.compared {
+            "No semantic change: the model, its flows and the generated files are the same.\n"
+        } else {
+            "No semantic change: the model and its flows are the same.\n"
+        });
+    }
     for e in &r.elements {
         let sign = match e.change {
             Change::Added => "+",
@@ -339,4 +396,66 @@ pub fn text(r: &Report) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ArtifactReport, FileChange, REPORT_VERSION, UnitChange};
+
+    fn flow(i: usize) -> FlowChange {
+        FlowChange {
+            from: format!("site{i}.apps"),
+            to: "internet".into(),
+            service: "tcp/443".into(),
+            provenance: (0..5)
+                .map(|k| format!("rule r{i}-{k} (site.infra:{k})"))
+                .collect(),
+            from_internet: false,
+            touches_database: i.is_multiple_of(7),
+            partial: false,
+        }
+    }
+
+    #[test]
+    fn a_huge_change_still_fits_in_a_pull_request_comment() {
+        let diff = format!(
+            "--- old/x\n+++ new/x\n{}",
+            "+ permit tcp any any\n".repeat(2_000)
+        );
+        let r = Report {
+            report_version: REPORT_VERSION.into(),
+            elements: Vec::new(),
+            allowed: (0..3_000).map(flow).collect(),
+            denied: (0..3_000).map(flow).collect(),
+            artifacts: ArtifactReport {
+                compared: true,
+                note: None,
+                moved_lines_only: 0,
+                units: (0..500)
+                    .map(|u| UnitChange {
+                        unit: format!("ios sw{u}"),
+                        change: Change::Changed,
+                        files: vec![FileChange {
+                            path: format!("ios/s/sw{u}.cfg"),
+                            change: Change::Changed,
+                            added: 2_000,
+                            removed: 0,
+                            diff: diff.clone(),
+                        }],
+                    })
+                    .collect(),
+            },
+        };
+        let md = markdown(&r);
+        assert!(md.len() < 65_536, "{} characters", md.len());
+        assert!(md.contains("and 2900 more"), "the cut is said");
+        assert!(md.contains("more unit(s) with changed files"));
+        // Flagged flows come first: the first listed allowed flow touches a database.
+        let first = md
+            .lines()
+            .find(|l| l.starts_with("- `"))
+            .expect("a flow line");
+        assert!(first.contains("[database]"), "{first}");
+    }
 }
