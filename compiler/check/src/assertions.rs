@@ -11,6 +11,7 @@ use crate::schema::Cx;
 use infrac_diag::{Diagnostic, Span, codes};
 use infrac_flows::{FlowSet, Selector};
 use infrac_model::{EndpointKind, Flow, Model, ModelCheck, Origin, Protocol, Purpose};
+use ipnet::IpNet;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One element that breaks a check: where, what, and how to fix it.
@@ -41,7 +42,7 @@ pub(crate) fn violations(cx: &Cx, hir: &Hir, m: &Model, policy: &PolicyH) -> Vec
     for &(check, assert_span) in &policy.checks {
         let violations = match check {
             ModelCheck::SshOnlyFromManagement => ssh_only_from_management(m, &span_of),
-            ModelCheck::NoAnyToAny => no_any_to_any(hir),
+            ModelCheck::NoAnyToAny => no_any_to_any(hir, m),
             ModelCheck::TlsOnPublicFrontends => tls_on_public_frontends(m, &span_of),
             ModelCheck::ContainersDropCapabilities => containers_drop_capabilities(m, &span_of),
             ModelCheck::ReplicasReadOnly => replicas_read_only(m, &span_of),
@@ -117,22 +118,43 @@ fn ssh_only_from_management(
         .collect()
 }
 
-fn is_everything(s: &Selector) -> bool {
+/// Whether a selector means every zone of the model: `*`, a `/0`, the only site, or a prefix
+/// that holds every zone subnet of its family. `internet` counts as a source only.
+fn covers_every_zone(s: &Selector, m: &Model) -> bool {
+    let subnets = || {
+        m.sites
+            .iter()
+            .flat_map(|site| &site.zones)
+            .map(|z| z.subnet)
+    };
     match s {
-        Selector::AllZones | Selector::Internet => true,
-        Selector::Prefix(p) => p.prefix_len() == 0,
+        Selector::AllZones => true,
+        Selector::Prefix(p) => {
+            p.prefix_len() == 0 || {
+                let mut same_family = subnets()
+                    .filter(|z| {
+                        matches!(
+                            (z, p),
+                            (IpNet::V4(_), IpNet::V4(_)) | (IpNet::V6(_), IpNet::V6(_))
+                        )
+                    })
+                    .peekable();
+                same_family.peek().is_some() && same_family.all(|z| p.contains(&z))
+            }
+        }
+        Selector::Name(n) => m.sites.len() == 1 && m.sites.iter().any(|site| &site.name == n),
         _ => false,
     }
 }
 
-fn no_any_to_any(hir: &Hir) -> Vec<Violation> {
+fn no_any_to_any(hir: &Hir, m: &Model) -> Vec<Violation> {
     hir.rules
         .iter()
         .map(|r| &r.input)
         .filter(|r| {
-            is_everything(&r.from.selector)
-                && matches!(r.to.selector, Selector::AllZones)
-                    | matches!(&r.to.selector, Selector::Prefix(p) if p.prefix_len() == 0)
+            (matches!(r.from.selector, Selector::Internet)
+                || covers_every_zone(&r.from.selector, m))
+                && covers_every_zone(&r.to.selector, m)
         })
         .map(|r| Violation {
             at: Some(r.span),
