@@ -124,17 +124,21 @@ pub fn mermaid<'a>(r: &'a Report) -> Option<String> {
     Some(out)
 }
 
+/// The flags of a flow: `partly`, `internet`, `database`.
+fn flag_words(f: &FlowChange) -> Vec<&'static str> {
+    [
+        (f.partial, "partly"),
+        (f.from_internet, "internet"),
+        (f.touches_database, "database"),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, w)| w)
+    .collect()
+}
+
 fn flags(f: &FlowChange) -> String {
-    let mut v = Vec::new();
-    if f.partial {
-        v.push("partly");
-    }
-    if f.from_internet {
-        v.push("internet");
-    }
-    if f.touches_database {
-        v.push("database");
-    }
+    let v = flag_words(f);
     if v.is_empty() {
         String::new()
     } else {
@@ -343,16 +347,7 @@ pub fn text(r: &Report) -> String {
     }
     for (sign, list) in [("+", &r.allowed), ("-", &r.denied)] {
         for f in list {
-            let mut v = Vec::new();
-            if f.partial {
-                v.push("partly");
-            }
-            if f.from_internet {
-                v.push("internet");
-            }
-            if f.touches_database {
-                v.push("database");
-            }
+            let v = flag_words(f);
             let flag = if v.is_empty() {
                 String::new()
             } else {
