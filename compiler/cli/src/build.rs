@@ -215,15 +215,13 @@ pub struct Compiled {
     pub failures: Vec<PluginError>,
 }
 
-/// Asks each target of `plugins` (only those in `only`, when given) for its units and compiles
-/// them all in parallel; `on_done(total)` is called once per finished unit. Errs when `only`
-/// names a target no plugin renders.
-pub fn compile_all(
-    plugins: &[(Plugin, String)],
+/// The units of every target of `plugins` (only those in `only`, when given), in target order,
+/// and the listings that failed. Errs when `only` names a target no plugin renders.
+fn list_units<'p>(
+    plugins: &'p [(Plugin, String)],
     only: &[String],
     ir: &str,
-    on_done: &(dyn Fn(usize) + Sync),
-) -> Result<Compiled, String> {
+) -> Result<(Vec<Unit<'p>>, Vec<PluginError>), String> {
     let mut targets: Vec<(&Plugin, String)> = plugins
         .iter()
         .flat_map(|(p, _)| p.info().targets.iter().map(move |t| (p, t.clone())))
@@ -256,6 +254,20 @@ pub fn compile_all(
             Err(e) => failures.push(e),
         }
     }
+    Ok((units, failures))
+}
+
+/// Asks each target of `plugins` (only those in `only`, when given) for its units and compiles
+/// them all in parallel, one call per unit, so that each output is labelled with its unit;
+/// `on_done(total)` is called once per finished unit. Errs when `only` names a target no
+/// plugin renders.
+pub fn compile_all(
+    plugins: &[(Plugin, String)],
+    only: &[String],
+    ir: &str,
+    on_done: &(dyn Fn(usize) + Sync),
+) -> Result<Compiled, String> {
+    let (units, mut failures) = list_units(plugins, only, ir)?;
     let total = units.len();
     let results = infrac_host::compile_units(ir, &units, &|_| on_done(total));
     let mut outputs = Vec::new();
@@ -280,13 +292,85 @@ pub fn compile_all(
     })
 }
 
+/// Like [`compile_all`], but each target's units go to the plugin in a few calls (batches: one
+/// reading of the IR renders many units), so outputs are labelled by plugin only: what a
+/// build needs, at a cost that grows with the model and not with units × model. Each
+/// target's share of the time goes to `timings`.
+fn compile_batched(
+    plugins: &[(Plugin, String)],
+    only: &[String],
+    ir: &str,
+    on_done: &(dyn Fn(usize, usize) + Sync),
+    timings: &mut Timings,
+) -> Result<Compiled, String> {
+    let (units, mut failures) = list_units(plugins, only, ir)?;
+    let targets: std::collections::BTreeSet<&str> =
+        units.iter().map(|u| u.options.target.as_str()).collect();
+    timings.phase("units", format!("{} targets", targets.len()));
+    let total = units.len();
+    let batches = infrac_host::batches(&units, BATCHES);
+    let per_target = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    let on = timings.on;
+    let results = infrac_host::compile_batches(ir, &batches, &|b, n, took| {
+        on_done(total, n);
+        if on && let Ok(mut m) = per_target.lock() {
+            let e = m.entry(b.options.target.clone()).or_insert((
+                0usize,
+                0usize,
+                std::time::Duration::ZERO,
+            ));
+            *e = (e.0 + n, e.1 + 1, e.2 + took);
+        }
+    });
+    timings.phase(
+        "compile",
+        format!("{total} units in {} calls", results.len()),
+    );
+    if let Ok(m) = per_target.into_inner() {
+        for (target, (n, calls, took)) in m {
+            timings.detail(format!(
+                "{target:<12} {:>9.1} ms CPU  ({n} units in {calls} calls)",
+                took.as_secs_f64() * 1e3
+            ));
+        }
+    }
+    let mut outputs = Vec::new();
+    for r in results {
+        match r {
+            Ok(out) => {
+                let label = out
+                    .files
+                    .first()
+                    .map(|f| f.plugin.clone())
+                    .unwrap_or_default();
+                outputs.push((label, out))
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    Ok(Compiled {
+        units: total,
+        outputs,
+        failures,
+    })
+}
+
 /// Runs the build; returns the exit code.
 pub fn build(req: BuildRequest) -> u8 {
     let started = Instant::now();
+    let mut timings = Timings::new(started);
     let Some(model) = &req.checked.model else {
         return crate::INVALID;
     };
-    let ir = model.to_json();
+    // Compact JSON: plugins read it once per call; indentation would double what they parse.
+    let ir = match serde_json::to_string(model) {
+        Ok(ir) => ir,
+        Err(e) => {
+            eprintln!("error: cannot serialise the model: {e}");
+            return crate::FAILURE;
+        }
+    };
+    timings.phase("ir", format!("{} KiB", ir.len() / 1024));
     let project_dir = model
         .project
         .plugins
@@ -315,10 +399,17 @@ pub fn build(req: BuildRequest) -> u8 {
             return crate::INVALID;
         }
     };
+    timings.phase("plugins", format!("{} loaded", plugins.len()));
     let bar = std::sync::OnceLock::new();
-    let compiled = match compile_all(&plugins, req.only, &ir, &|n| {
-        bar.get_or_init(|| progress(n)).inc(1)
-    }) {
+    let compiled = match compile_batched(
+        &plugins,
+        req.only,
+        &ir,
+        &|total, n| {
+            bar.get_or_init(|| progress(total)).inc(n as u64);
+        },
+        &mut timings,
+    ) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -391,7 +482,7 @@ pub fn build(req: BuildRequest) -> u8 {
     }
     if !failures.is_empty() {
         eprintln!(
-            "build failed: {} unit(s) failed; nothing was written to {}",
+            "build failed: {} call(s) failed; nothing was written to {}",
             failures.len(),
             req.out.display()
         );
@@ -416,6 +507,8 @@ pub fn build(req: BuildRequest) -> u8 {
             };
         }
     };
+    timings.phase("write", format!("{} files", summary.files));
+    timings.report();
     let names: Vec<&str> = plugins
         .iter()
         .map(|(p, _)| p.info().name.as_str())
@@ -442,6 +535,69 @@ pub fn build(req: BuildRequest) -> u8 {
         );
     }
     0
+}
+
+/// Batches hold at most 1/`BATCHES` of a build's units: a target with more than half of them
+/// is shared by two calls (two threads), every other target is one call. Each call reads the
+/// whole IR, which dominates large builds, so the fewer the better. A constant, so the calls
+/// never depend on the thread count.
+const BATCHES: usize = 2;
+
+/// Phase timings of a build, printed to stderr when `INFRAC_TIMINGS` is set (and not `0`):
+/// `parse` and `check` as the CLI ran them, then the build's own phases.
+struct Timings {
+    on: bool,
+    last: Instant,
+    lines: Vec<String>,
+}
+
+impl Timings {
+    fn new(started: Instant) -> Timings {
+        let on = std::env::var("INFRAC_TIMINGS").is_ok_and(|v| !v.is_empty() && v != "0");
+        let mut lines = Vec::new();
+        if on && let Some((from, to)) = crate::load::load_times() {
+            lines.push(format!(
+                "parse    {:>9.1} ms  (read and parse every file)",
+                (to - from).as_secs_f64() * 1e3
+            ));
+            lines.push(format!(
+                "check    {:>9.1} ms  (templates, lowering, resolution, addresses, flow matrix, policies)",
+                started.saturating_duration_since(to).as_secs_f64() * 1e3
+            ));
+        }
+        Timings {
+            on,
+            last: started,
+            lines,
+        }
+    }
+
+    fn phase(&mut self, name: &str, what: String) {
+        if self.on {
+            let now = Instant::now();
+            self.lines.push(format!(
+                "{name:<8} {:>9.1} ms  ({what})",
+                (now - self.last).as_secs_f64() * 1e3
+            ));
+            self.last = now;
+        }
+    }
+
+    /// A line under the last phase, e.g. one target's share of `compile`.
+    fn detail(&mut self, line: String) {
+        if self.on {
+            self.lines.push(format!("  {line}"));
+        }
+    }
+
+    fn report(&self) {
+        if self.on {
+            eprintln!("timings:");
+            for l in &self.lines {
+                eprintln!("  {l}");
+            }
+        }
+    }
 }
 
 fn human_bytes(n: u64) -> String {

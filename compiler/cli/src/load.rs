@@ -5,6 +5,7 @@ use infrac_diag::{Diagnostic, FileId, SourceMap, Span, codes};
 use infrac_syntax::ast::{self, ValueKind};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// Every file of a model, parsed.
 pub struct Loaded {
@@ -29,8 +30,23 @@ impl Loaded {
 #[derive(Debug)]
 pub struct LoadError(pub String);
 
+/// When the first [`load`] began and ended (for `INFRAC_TIMINGS`).
+static LOAD_TIMES: std::sync::OnceLock<(Instant, Instant)> = std::sync::OnceLock::new();
+
+/// When the first [`load`] of the process began and ended.
+pub fn load_times() -> Option<(Instant, Instant)> {
+    LOAD_TIMES.get().copied()
+}
+
 /// Loads a `.infra` file with its imports, or every `*.infra` file of a directory.
 pub fn load(path: &Path, extra: &[PathBuf]) -> Result<Loaded, LoadError> {
+    let started = Instant::now();
+    let loaded = load_inner(path, extra)?;
+    let _ = LOAD_TIMES.set((started, Instant::now()));
+    Ok(loaded)
+}
+
+fn load_inner(path: &Path, extra: &[PathBuf]) -> Result<Loaded, LoadError> {
     let meta = std::fs::metadata(path).map_err(|e| {
         LoadError(format!(
             "cannot read `{}`: {}",

@@ -247,10 +247,24 @@ fn write_all(
     let tmp = parent
         .open_dir(tmp_name)
         .map_err(io_err("open", tmp_path))?;
+    // Directories made so far: most files share theirs with the file before (one directory
+    // per device), and resolving an existing path again through the capability costs more
+    // than writing a small file.
+    let mut made: BTreeSet<&str> = BTreeSet::new();
     for (i, file) in files.iter().enumerate() {
         let target = tmp_path.join(&file.path);
-        if let Some((dir, _)) = file.path.rsplit_once('/') {
+        if let Some((dir, _)) = file.path.rsplit_once('/')
+            && !made.contains(dir)
+        {
             tmp.create_dir_all(dir).map_err(io_err("create", &target))?;
+            let mut d = dir;
+            loop {
+                made.insert(d);
+                match d.rsplit_once('/') {
+                    Some((up, _)) => d = up,
+                    None => break,
+                }
+            }
         }
         tmp.write(&file.path, &file.bytes)
             .map_err(io_err("write", &target))?;

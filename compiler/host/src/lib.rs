@@ -31,8 +31,8 @@ pub use config::{CacheConfig, HostConfig, PluginLimits};
 pub use error::{Cause, PluginError};
 pub use host::{Host, HostInitError};
 pub use imports::ALLOWED_WASI_PACKAGES;
-pub use plugin::Plugin;
-pub use schedule::{Unit, compile_units};
+pub use plugin::{Plugin, UNITS_OPTION};
+pub use schedule::{Batch, Unit, batches, compile_batches, compile_units};
 pub use types::{CompileOptions, CompileOutput, Diagnostic, OutputFile, PluginInfo, Severity};
 pub use version::compatible as ir_compatible;
 

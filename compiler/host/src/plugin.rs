@@ -14,6 +14,14 @@ use crate::host::Host;
 use crate::sandbox::State;
 use crate::types::{CompileOptions, CompileOutput, Diagnostic, OutputFile, PluginInfo, Severity};
 
+/// The option (and the code of the note) of a batch of units: see [`Plugin::compile_batch`].
+pub const UNITS_OPTION: &str = "infrac.units";
+
+/// Fuel granted per byte of the IR on top of the per-call budget: a Rust guest spends about
+/// 55 units per byte reading the IR with serde_json (a 37 MB IR: 2·10⁹, the whole default
+/// budget), so four times that leaves room for a plugin that walks the model a few times.
+pub const FUEL_PER_IR_BYTE: u64 = 200;
+
 /// A loaded, checked plugin. Cheap to share: `Send + Sync`, each call runs in
 /// its own store, so units can be compiled in parallel.
 pub struct Plugin {
@@ -115,6 +123,71 @@ impl Plugin {
         ir_json: &str,
         options: &CompileOptions,
     ) -> Result<CompileOutput, PluginError> {
+        self.compile_scaled(ir_json, options, 1)
+    }
+
+    /// Render several units of one target in one call (one fresh sandbox, one reading of the
+    /// IR) through the `infrac.units` option (see `docs/plugins.md`): `options.unit` is set to
+    /// the first of `units` and the option lists them all, one per line. The fuel and the
+    /// timeout are the per-unit budgets times the number of units.
+    ///
+    /// Returns the output and whether the plugin rendered the batch: a plugin that does not
+    /// know the option renders the first unit only and says nothing, and the caller must then
+    /// compile every unit one by one (the output it gave may reflect the unknown option). A plugin that renders the batch says so with a note
+    /// whose code is `infrac.units`; the note is removed from the diagnostics returned.
+    pub fn compile_batch(
+        &self,
+        ir_json: &str,
+        options: &CompileOptions,
+        units: &[String],
+    ) -> (Result<CompileOutput, PluginError>, bool) {
+        let Some(first) = units.first() else {
+            return (
+                Ok(CompileOutput {
+                    files: Vec::new(),
+                    diagnostics: Vec::new(),
+                }),
+                true,
+            );
+        };
+        let mut batch = options.clone();
+        batch.unit = first.clone();
+        batch.options.remove(UNITS_OPTION);
+        if units.len() > 1 {
+            batch
+                .options
+                .insert(UNITS_OPTION.to_string(), units.join("\n"));
+        }
+        let result = self.compile_scaled(ir_json, &batch, units.len() as u64);
+        let mut handled = units.len() == 1;
+        let strip = |ds: &mut Vec<Diagnostic>, handled: &mut bool| {
+            ds.retain(|d| {
+                let marker = d.code == UNITS_OPTION && d.severity == Severity::Note;
+                *handled |= marker;
+                !marker
+            })
+        };
+        let result = match result {
+            Ok(mut out) => {
+                strip(&mut out.diagnostics, &mut handled);
+                Ok(out)
+            }
+            Err(mut e) => {
+                if let Cause::Diagnostics(ds) = &mut e.cause {
+                    strip(ds, &mut handled);
+                }
+                Err(e)
+            }
+        };
+        (result, handled)
+    }
+
+    fn compile_scaled(
+        &self,
+        ir_json: &str,
+        options: &CompileOptions,
+        scale: u64,
+    ) -> Result<CompileOutput, PluginError> {
         if !self.info.targets.contains(&options.target) {
             return Err(self.error(
                 Cause::UnknownTarget {
@@ -136,9 +209,10 @@ impl Plugin {
                 })
                 .collect(),
         };
-        let (result, stderr) = self.run("compile", |store, backend| {
-            backend.call_compile(store, ir_json, &wit_options)
-        })?;
+        let (result, stderr) =
+            self.run_scaled("compile", scale, ir_json.len(), |store, backend| {
+                backend.call_compile(store, ir_json, &wit_options)
+            })?;
         let fail = |cause| {
             let mut err = self.error(cause, Some("compile"));
             err.stderr = stderr.clone();
@@ -209,7 +283,7 @@ impl Plugin {
                 None,
             ));
         }
-        let (result, stderr) = self.run("units", |store, backend| {
+        let (result, stderr) = self.run_scaled("units", 1, ir_json.len(), |store, backend| {
             backend.call_units(store, ir_json, target)
         })?;
         let fail = |cause| {
@@ -260,17 +334,41 @@ impl Plugin {
         call: &'static str,
         f: impl FnOnce(&mut Store<State>, &Backend) -> wasmtime::Result<R>,
     ) -> Result<(R, String), PluginError> {
+        self.run_scaled(call, 1, 0, f)
+    }
+
+    /// [`Plugin::run`] with `scale` times the fuel and the timeout (a batch of units), plus
+    /// [`FUEL_PER_IR_BYTE`] per byte of an IR of `ir_len` bytes: reading the IR alone costs
+    /// the guest fuel in proportion to its size, so a fixed budget would refuse large models
+    /// however little each unit asks.
+    fn run_scaled<R>(
+        &self,
+        call: &'static str,
+        scale: u64,
+        ir_len: usize,
+        f: impl FnOnce(&mut Store<State>, &Backend) -> wasmtime::Result<R>,
+    ) -> Result<(R, String), PluginError> {
+        let scale = scale.max(1);
         let (state, stdio) = State::new(&self.limits);
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
-        if let Err(e) = store.set_fuel(self.limits.fuel) {
+        let fuel = self
+            .limits
+            .fuel
+            .saturating_mul(scale)
+            .saturating_add(FUEL_PER_IR_BYTE.saturating_mul(ir_len as u64));
+        if let Err(e) = store.set_fuel(fuel) {
             return Err(self.error(Cause::Host(format!("{e:#}")), Some(call)));
         }
         let tick = self
             .host
             .epoch_tick
             .max(std::time::Duration::from_millis(1));
-        let ticks = self.limits.timeout.as_nanos().div_ceil(tick.as_nanos());
+        let timeout = self
+            .limits
+            .timeout
+            .saturating_mul(u32::try_from(scale).unwrap_or(u32::MAX));
+        let ticks = timeout.as_nanos().div_ceil(tick.as_nanos());
         store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX).saturating_add(1));
         store.epoch_deadline_trap();
 

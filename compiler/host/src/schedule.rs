@@ -32,3 +32,86 @@ pub fn compile_units(
         })
         .collect()
 }
+
+/// Units of one plugin and target, compiled in one call when the plugin renders batches (see
+/// [`Plugin::compile_batch`]).
+#[derive(Debug, Clone)]
+pub struct Batch<'a> {
+    /// The plugin to run.
+    pub plugin: &'a Plugin,
+    /// Target and options (the unit is taken from `units`).
+    pub options: CompileOptions,
+    /// The units, in order.
+    pub units: Vec<String>,
+}
+
+/// Groups consecutive units of the same plugin, target and options into batches of at most
+/// `ceil(units / parts)` units, so that `parts` calls or a few more do the whole build and the
+/// largest targets are split across threads. The grouping depends only on `units` and `parts`,
+/// never on the thread count.
+pub fn batches<'a>(units: &[Unit<'a>], parts: usize) -> Vec<Batch<'a>> {
+    let max = units.len().div_ceil(parts.max(1)).max(1);
+    let mut out: Vec<Batch<'a>> = Vec::new();
+    for u in units {
+        let mut options = u.options.clone();
+        let unit = std::mem::take(&mut options.unit);
+        match out.last_mut() {
+            Some(b)
+                if std::ptr::eq(b.plugin, u.plugin)
+                    && b.options == options
+                    && b.units.len() < max =>
+            {
+                b.units.push(unit)
+            }
+            _ => out.push(Batch {
+                plugin: u.plugin,
+                options,
+                units: vec![unit],
+            }),
+        }
+    }
+    out
+}
+
+/// Compiles every batch against `ir_json` on rayon's thread pool, one call per batch; the units
+/// of a batch the plugin does not render whole are then compiled one by one (the first again
+/// too: its output in the batch call came with an option the plugin did not know). Results are in batch
+/// order, one per call (so a failing call may stand for several units); `on_done` is called
+/// after each call with its batch, the number of units it covered and how long it took.
+pub fn compile_batches(
+    ir_json: &str,
+    batches: &[Batch<'_>],
+    on_done: &(dyn Fn(&Batch<'_>, usize, std::time::Duration) + Sync),
+) -> Vec<Result<CompileOutput, PluginError>> {
+    batches
+        .par_iter()
+        .map(|b| {
+            let started = std::time::Instant::now();
+            let (first, handled) = b.plugin.compile_batch(ir_json, &b.options, &b.units);
+            if handled {
+                on_done(b, b.units.len(), started.elapsed());
+                return vec![first];
+            }
+            // The plugin rendered the first unit with an option it does not know, which it
+            // may have let change its output (listed it, say): every unit is asked again, alone.
+            drop(first);
+            on_done(b, 0, started.elapsed());
+            b.units
+                .par_iter()
+                .map(|unit| {
+                    let options = CompileOptions {
+                        unit: unit.clone(),
+                        ..b.options.clone()
+                    };
+                    let started = std::time::Instant::now();
+                    let r = b.plugin.compile(ir_json, &options);
+                    on_done(b, 1, started.elapsed());
+                    r
+                })
+                .collect()
+        })
+        .collect::<Vec<Vec<_>>>()
+        .into_iter()
+        .flatten()
+        .collect()
+}

@@ -156,6 +156,16 @@ impl Diagnostic {
     }
 }
 
+/// The option through which the host asks for several units in one `compile` call: the unit
+/// names, one per line, the first being `options.unit`. [`export_backend!`] renders them all
+/// with [`Backend::compile_units`] and adds a note with this code to say it did (the host
+/// removes it); a plugin that ignores the option renders `options.unit` alone, and the host
+/// then asks for the others one by one.
+pub const UNITS_OPTION: &str = "infrac.units";
+
+/// What rendering one unit gives: files and warnings, or errors.
+pub type UnitResult = Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// A backend: what it renders, its units of work, and how it renders one.
 pub trait Backend {
     /// Short, stable name (`[a-z0-9-]`).
@@ -174,6 +184,24 @@ pub trait Backend {
 
     /// Renders one unit. Return errors when the model cannot be rendered exactly.
     fn compile(model: &Model, target: &Target) -> Result<Vec<File>, Vec<Diagnostic>>;
+
+    /// Renders several units of `target` from one reading of the model (the host's batches, see
+    /// [`UNITS_OPTION`]): `target.unit` is ignored and each of `units` is rendered in turn, one
+    /// result per unit, exactly as if it had been compiled alone. The default calls
+    /// [`Backend::compile_with_warnings`] per unit; override it to share work between units
+    /// (an index of the flows by address, say), keeping the result per unit the same.
+    fn compile_units(model: &Model, target: &Target, units: &[String]) -> Vec<UnitResult> {
+        units
+            .iter()
+            .map(|u| {
+                let t = Target {
+                    unit: u.clone(),
+                    ..target.clone()
+                };
+                Self::compile_with_warnings(model, &t)
+            })
+            .collect()
+    }
 
     /// Renders one unit with warnings (or notes) about what was rendered. The default is
     /// [`Backend::compile`] with none; override this instead of `compile` to warn and still
@@ -254,17 +282,60 @@ pub mod glue {
         ir: &str,
         options: wit::CompileOptions,
     ) -> Result<wit::CompileOutput, Vec<wit::Diagnostic>> {
-        let model = read_model(ir).map_err(diags)?;
+        let mut opts: Vec<(String, String)> = options
+            .options
+            .into_iter()
+            .map(|o| (o.key, o.value))
+            .collect();
+        // A batch: the option is consumed here, so each unit sees the options it would alone.
+        let batch: Option<Vec<String>> = opts
+            .iter()
+            .position(|(k, _)| k == UNITS_OPTION)
+            .map(|i| opts.remove(i).1.split('\n').map(str::to_string).collect());
+        let marker = |n: usize| Diagnostic {
+            severity: Severity::Note,
+            code: UNITS_OPTION.to_string(),
+            message: format!("rendered {n} units in one call"),
+            ir_path: String::new(),
+        };
+        let model = match read_model(ir) {
+            Ok(m) => m,
+            Err(mut ds) => {
+                if let Some(units) = &batch {
+                    ds.push(marker(units.len()));
+                }
+                return Err(diags(ds));
+            }
+        };
         let target = Target {
             name: options.target,
             unit: options.unit,
-            options: options
-                .options
-                .into_iter()
-                .map(|o| (o.key, o.value))
-                .collect(),
+            options: opts,
         };
-        let (files, warnings) = B::compile_with_warnings(&model, &target).map_err(diags)?;
+        let units = batch.clone().unwrap_or_else(|| vec![target.unit.clone()]);
+        let mut files = Vec::new();
+        let mut warnings = Vec::new();
+        let mut errors = Vec::new();
+        for r in B::compile_units(&model, &target, &units) {
+            match r {
+                Ok((f, w)) => {
+                    files.extend(f);
+                    warnings.extend(w);
+                }
+                Err(e) => errors.extend(e),
+            }
+        }
+        if batch.is_some() {
+            let note = marker(units.len());
+            if errors.is_empty() {
+                warnings.push(note);
+            } else {
+                errors.push(note);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(diags(errors));
+        }
         Ok(wit::CompileOutput {
             files: files
                 .into_iter()

@@ -153,6 +153,19 @@ pub fn render<B: Backend>(model: &Model, target: &str) -> Vec<File> {
     files
 }
 
+/// Rendering every unit of `target` in one batch ([`Backend::compile_units`], what the host
+/// asks of a plugin through the `infrac.units` option) gives each unit exactly what rendering
+/// it alone gives: files, warnings and errors.
+pub fn assert_batch_matches_units<B: Backend>(name: &str, model: &Model, target: &str) {
+    let units = B::units(model, target);
+    let batch = B::compile_units(model, &Target::whole(target), &units);
+    assert_eq!(batch.len(), units.len(), "{name}: one result per unit");
+    for (unit, got) in units.iter().zip(batch) {
+        let alone = B::compile_with_warnings(model, &Target::unit(target, unit));
+        assert_eq!(got, alone, "{name}: unit `{unit}` rendered in a batch");
+    }
+}
+
 /// The files as one text for a snapshot: `=== path` then the contents, in path order.
 pub fn snapshot_text(files: &[File]) -> String {
     let mut sorted: Vec<&File> = files.iter().collect();
