@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use infrac_model::{EndpointKind, Flow, FlowOrigin, FlowReason};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::fxhash::FxHashMap as HashMap;
 use crate::policy::{endpoint_covers, service_covers};
@@ -23,24 +24,74 @@ pub struct Redundant {
     pub covered_by: FlowOrigin,
 }
 
-/// The bucket a flow's destination is indexed under: one of its zones, or the outside.
-fn buckets(f: &Flow) -> Vec<&str> {
-    if f.to.kind == EndpointKind::Internet || f.to.zones.is_empty() {
-        vec!["\u{0}outside"]
+/// What a flow's destination is indexed under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Bucket<'a> {
+    /// One of its zones.
+    Zone(&'a str),
+    /// The internet.
+    Internet,
+    /// One of its prefixes, outside every zone.
+    Outside(IpNet),
+}
+
+/// The buckets a flow's destination is indexed under: its zones, the internet, or its
+/// prefixes outside every zone.
+fn buckets(f: &Flow) -> Vec<Bucket<'_>> {
+    if f.to.kind == EndpointKind::Internet {
+        vec![Bucket::Internet]
+    } else if f.to.zones.is_empty() {
+        f.to.prefixes
+            .iter()
+            .map(|p| Bucket::Outside(p.trunc()))
+            .collect()
     } else {
-        f.to.zones.iter().map(String::as_str).collect()
+        f.to.zones.iter().map(|z| Bucket::Zone(z)).collect()
+    }
+}
+
+/// The buckets where a flow covering `f`'s destination can be: a destination covering a zone
+/// address lies in that zone's bucket; one covering an outside prefix is the internet or a
+/// prefix containing it (or the first of them, which every cover contains); the internet is
+/// covered by the internet or a default route.
+fn cover_buckets<'a>(f: &'a Flow, lengths: &[u8]) -> Vec<Bucket<'a>> {
+    match buckets(f).first() {
+        Some(Bucket::Zone(z)) => vec![Bucket::Zone(z)],
+        Some(Bucket::Outside(p)) => std::iter::once(Bucket::Internet)
+            .chain(
+                lengths
+                    .iter()
+                    .filter(|&&l| l <= p.prefix_len())
+                    .filter_map(|&l| IpNet::new(p.addr(), l).ok())
+                    .map(|n| Bucket::Outside(n.trunc())),
+            )
+            .collect(),
+        Some(Bucket::Internet) => vec![
+            Bucket::Internet,
+            Bucket::Outside(IpNet::V4(Ipv4Net::default())),
+            Bucket::Outside(IpNet::V6(Ipv6Net::default())),
+        ],
+        None => Vec::new(),
     }
 }
 
 /// Every rule whose flows are all covered by a single other rule. When two rules cover
 /// each other (duplicates), only the later one is reported.
 pub fn redundant_rules(flows: &[Flow]) -> Vec<Redundant> {
-    let mut by_zone: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut by_zone: HashMap<Bucket<'_>, Vec<usize>> = HashMap::default();
+    let mut lengths: BTreeSet<u8> = BTreeSet::new();
     for (i, f) in flows.iter().enumerate() {
         for b in buckets(f) {
-            by_zone.entry(b).or_default().push(i);
+            if let Bucket::Outside(p) = b {
+                lengths.insert(p.prefix_len());
+            }
+            let list = by_zone.entry(b).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
         }
     }
+    let lengths: Vec<u8> = lengths.into_iter().collect();
     let mut by_rule: BTreeMap<&str, Vec<&Flow>> = BTreeMap::new();
     for f in flows
         .iter()
@@ -56,10 +107,9 @@ pub fn redundant_rules(flows: &[Flow]) -> Vec<Redundant> {
         // Provenances that cover every flow of the rule so far.
         let mut common: Option<BTreeSet<&FlowOrigin>> = None;
         for f in own {
-            let bucket = buckets(f)[0];
-            let covering: BTreeSet<&FlowOrigin> = by_zone
-                .get(bucket)
-                .into_iter()
+            let covering: BTreeSet<&FlowOrigin> = cover_buckets(f, &lengths)
+                .iter()
+                .filter_map(|b| by_zone.get(b))
                 .flatten()
                 .map(|&i| &flows[i])
                 .filter(|g| {
