@@ -4,8 +4,8 @@
 use crate::codes;
 use crate::names::{self, fqdn, name_problem};
 use crate::reverse::{ReverseKey, ptr_owner};
-use infrac_sdk::{Diagnostic, DnsRecord, Model};
-use std::collections::BTreeMap;
+use infrac_sdk::{Diagnostic, DnsRecord, Host, LoadBalancer, Model};
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 /// The largest TTL (RFC 2181: 2^31 - 1).
@@ -137,13 +137,14 @@ fn owner(
     index: usize,
     record: &DnsRecord,
 ) -> Result<String, Diagnostic> {
-    let path = element_path(model, index, record);
+    // Only a problem needs the element's path (finding it is a search of the model).
+    let path = || element_path(model, index, record);
     let name = match record.name.strip_suffix('.') {
         // An absolute name: in the zone only when it ends in the domain.
         Some(absolute) => relative_to(absolute, domain).ok_or_else(|| {
             Diagnostic::error(
                 codes::OUTSIDE_DOMAIN,
-                path.clone(),
+                path(),
                 format!(
                     "DNS name `{absolute}` (for `{}`) is outside the project domain `{domain}`: \
                      the zone cannot hold it",
@@ -158,7 +159,7 @@ fn owner(
         if let Some(why) = name_problem(&full) {
             return Err(Diagnostic::error(
                 codes::INVALID_NAME,
-                path,
+                path(),
                 format!(
                     "DNS name `{full}` (for `{}`) is not a valid host name: {why}",
                     record.target
@@ -217,9 +218,24 @@ fn reverse_zones(model: &Model, domain: &str, forward: &[AddressRecord]) -> Vec<
     for r in forward {
         by_address.entry(r.address).or_default().push(r);
     }
+    // Hosts and load balancers by address, in model order, looked up once per address.
+    let mut hosts: HashMap<IpAddr, Vec<&Host>> = HashMap::new();
+    for h in &model.hosts {
+        for a in &h.addresses {
+            let list = hosts.entry(a.address).or_default();
+            if list.last().is_none_or(|l| l.name != h.name) {
+                list.push(h);
+            }
+        }
+    }
+    let mut balancers: HashMap<IpAddr, Vec<&LoadBalancer>> = HashMap::new();
+    for l in &model.load_balancers {
+        balancers.entry(l.vip).or_default().push(l);
+    }
+    let by_vip = Holders { hosts, balancers };
     let mut zones: BTreeMap<ReverseKey, Vec<Ptr>> = BTreeMap::new();
     for (address, records) in by_address {
-        let Some(name) = ptr_name(model, domain, address, &records) else {
+        let Some(name) = ptr_name(&by_vip, domain, address, &records) else {
             continue;
         };
         zones.entry(ReverseKey::of(address)).or_default().push(Ptr {
@@ -234,27 +250,36 @@ fn reverse_zones(model: &Model, domain: &str, forward: &[AddressRecord]) -> Vec<
         .collect()
 }
 
+/// The hosts holding each address and the load balancers whose VIP it is, in model order.
+struct Holders<'m> {
+    hosts: HashMap<IpAddr, Vec<&'m Host>>,
+    balancers: HashMap<IpAddr, Vec<&'m LoadBalancer>>,
+}
+
 /// The name an address maps back to: the host that holds it, by its own name; else the load
 /// balancer whose VIP it is, by its public name; else the first record's name. Always a name
 /// whose forward records include the address.
 fn ptr_name(
-    model: &Model,
+    holders: &Holders<'_>,
     domain: &str,
     address: IpAddr,
     records: &[&AddressRecord],
 ) -> Option<String> {
     let has = |owner: &str| records.iter().any(|r| r.owner == owner);
-    let host = model
+    let host = holders
         .hosts
-        .iter()
-        .find(|h| h.addresses.iter().any(|a| a.address == address) && has(&h.name));
+        .get(&address)
+        .into_iter()
+        .flatten()
+        .find(|h| has(&h.name));
     if let Some(h) = host {
         return Some(h.name.clone());
     }
-    let lb_name = model
-        .load_balancers
-        .iter()
-        .filter(|l| l.vip == address)
+    let lb_name = holders
+        .balancers
+        .get(&address)
+        .into_iter()
+        .flatten()
         .filter_map(|l| relative_to(l.fqdn.as_deref()?.trim_end_matches('.'), domain))
         .find(|n| has(n));
     lb_name.or_else(|| records.first().map(|r| r.owner.clone()))

@@ -2,8 +2,9 @@
 //! TCP port, and why.
 
 use crate::prefix::{Prefix, aggregate};
+use infrac_sdk::ipnet::IpNet;
 use infrac_sdk::{EndpointKind, Flow, FlowReason, Model, PortSpec, Protocol};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 
 /// Who the flow matrix lets connect to one listening address and TCP port.
@@ -57,20 +58,72 @@ fn kind_name(kind: EndpointKind) -> &'static str {
     }
 }
 
-/// The flows that reach `address` on TCP `port`.
-fn flows_to(model: &Model, address: IpAddr, port: u16) -> impl Iterator<Item = &Flow> {
-    model.flows.iter().filter(move |f| {
-        allows_tcp_port(&f.service, port) && f.to.prefixes.iter().any(|p| p.contains(&address))
-    })
+/// The flows of a model by destination prefix, computed once for every listener of a batch of
+/// hosts (a listener then looks at the flows that reach its address, not at every flow).
+pub struct FlowIndex {
+    by_prefix: HashMap<IpNet, Vec<usize>>,
+    /// Prefix lengths present: IPv4, IPv6.
+    lengths: [Vec<u8>; 2],
 }
 
-/// Who may connect to `address` on TCP `port`, from the flow matrix.
-pub fn access(model: &Model, address: IpAddr, port: u16) -> Access {
+impl FlowIndex {
+    /// The index of `model`.
+    pub fn new(model: &Model) -> FlowIndex {
+        let mut by_prefix: HashMap<IpNet, Vec<usize>> = HashMap::new();
+        let mut lengths = [BTreeSet::new(), BTreeSet::new()];
+        for (i, f) in model.flows.iter().enumerate() {
+            for p in &f.to.prefixes {
+                let net = p.trunc();
+                lengths[usize::from(net.addr().is_ipv6())].insert(net.prefix_len());
+                let list = by_prefix.entry(net).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        FlowIndex {
+            by_prefix,
+            lengths: lengths.map(|l| l.into_iter().collect()),
+        }
+    }
+
+    /// Indices of the flows whose destination contains `address`, in flow order.
+    fn reaching(&self, address: IpAddr) -> Vec<usize> {
+        let mut out = Vec::new();
+        for &len in &self.lengths[usize::from(address.is_ipv6())] {
+            if let Ok(net) = IpNet::new(address, len)
+                && let Some(list) = self.by_prefix.get(&net.trunc())
+            {
+                out.extend_from_slice(list);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The flows that reach `address` on TCP `port`.
+fn flows_to<'m>(
+    model: &'m Model,
+    index: &FlowIndex,
+    address: IpAddr,
+    port: u16,
+) -> impl Iterator<Item = &'m Flow> {
+    index
+        .reaching(address)
+        .into_iter()
+        .filter_map(|i| model.flows.get(i))
+        .filter(move |f| allows_tcp_port(&f.service, port))
+}
+
+/// Who may connect to `address` on TCP `port`, from the flow matrix (`index`: its flows).
+pub fn access_indexed(model: &Model, index: &FlowIndex, address: IpAddr, port: u16) -> Access {
     let mut internet = false;
     let mut prefixes = Vec::new();
     // (endpoint kind, name) → (description, provenances)
     let mut why: BTreeMap<(EndpointKind, String), (String, BTreeSet<String>)> = BTreeMap::new();
-    for f in flows_to(model, address, port) {
+    for f in flows_to(model, index, address, port) {
         let mine: Vec<Prefix> = f
             .from
             .prefixes
@@ -114,6 +167,15 @@ pub fn access(model: &Model, address: IpAddr, port: u16) -> Access {
         prefixes: aggregate(prefixes),
         reasons,
     }
+}
+
+/// Whether the model has a zone in the family of `address`.
+pub fn model_has_zones(model: &Model, address: IpAddr) -> bool {
+    model
+        .sites
+        .iter()
+        .flat_map(|s| &s.zones)
+        .any(|z| z.subnet.addr().is_ipv4() == address.is_ipv4())
 }
 
 /// Every zone subnet of the model in the family of `address`, aggregated: what "the

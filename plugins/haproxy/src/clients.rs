@@ -1,7 +1,7 @@
 //! Who may connect, in haproxy.cfg: the deny and allow lists and the flow matrix, enforced when
 //! a connection is accepted (`tcp-request connection reject`), before any byte is read.
 
-use crate::access::{Access, model_zones};
+use crate::access::{Access, model_has_zones, model_zones};
 use crate::plan::Listener;
 use crate::prefix::{Prefix, aggregate};
 use crate::render::note;
@@ -52,9 +52,10 @@ pub fn clients(w: &mut TextWriter, model: &Model, lb: &LoadBalancer, listeners: 
         acl_src(w, "allow_list", &allow);
         w.line("tcp-request connection reject if !allow_list");
     }
-    let zones = model_zones(model, vip);
-    if listeners.iter().any(|l| l.access.internet) && !zones.is_empty() {
-        acl_src(w, "model_zones", &zones);
+    let internet = listeners.iter().any(|l| l.access.internet);
+    let has_zones = model_has_zones(model, vip);
+    if internet && has_zones {
+        acl_src(w, "model_zones", &model_zones(model, vip));
     }
     let several = listeners.len() > 1;
     for l in listeners {
@@ -67,7 +68,7 @@ pub fn clients(w: &mut TextWriter, model: &Model, lb: &LoadBalancer, listeners: 
             w,
             &format!("tcp/{port}"),
             &l.access,
-            !zones.is_empty(),
+            has_zones,
             &format!("from_flows_{port}"),
             to_port.as_deref(),
         );
@@ -83,15 +84,15 @@ pub fn endpoint_clients(
     port: u16,
     access: &Access,
 ) {
-    let zones = model_zones(model, address);
-    if access.internet && !zones.is_empty() {
-        acl_src(w, "model_zones", &zones);
+    let has_zones = model_has_zones(model, address);
+    if access.internet && has_zones {
+        acl_src(w, "model_zones", &model_zones(model, address));
     }
     flow_rule(
         w,
         &format!("tcp/{port}"),
         access,
-        !zones.is_empty(),
+        has_zones,
         "from_flows",
         None,
     );

@@ -43,7 +43,7 @@ mod prefix;
 mod render;
 mod syntax;
 
-use infrac_sdk::{Backend, Diagnostic, File, Model, Target};
+use infrac_sdk::{Backend, Diagnostic, File, Model, Target, UnitResult};
 
 /// The unit names no host that runs a load balancer.
 pub const NOT_A_LOAD_BALANCER_HOST: &str = "HAPROXY001";
@@ -72,6 +72,40 @@ impl Backend for Haproxy {
     }
 
     fn compile(model: &Model, target: &Target) -> Result<Vec<File>, Vec<Diagnostic>> {
+        compile_with(model, &access::FlowIndex::new(model), target)
+    }
+
+    fn compile_with_warnings(
+        model: &Model,
+        target: &Target,
+    ) -> Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let files = Self::compile(model, target)?;
+        Ok((files, unheld_vips(model, &target.unit)))
+    }
+
+    /// The flows indexed once for every host of the batch.
+    fn compile_units(model: &Model, target: &Target, units: &[String]) -> Vec<UnitResult> {
+        let flows = access::FlowIndex::new(model);
+        units
+            .iter()
+            .map(|u| {
+                let t = Target {
+                    unit: u.clone(),
+                    ..target.clone()
+                };
+                let files = compile_with(model, &flows, &t)?;
+                Ok((files, unheld_vips(model, &t.unit)))
+            })
+            .collect()
+    }
+}
+
+fn compile_with(
+    model: &Model,
+    flows: &access::FlowIndex,
+    target: &Target,
+) -> Result<Vec<File>, Vec<Diagnostic>> {
+    {
         let Some((index, host)) = model
             .hosts
             .iter()
@@ -95,19 +129,11 @@ impl Backend for Haproxy {
                 format!("host `{}` runs no load balancer", host.name),
             )]);
         }
-        let plan = plan::host_plan(model, index, host)?;
+        let plan = plan::host_plan_indexed(model, flows, index, host)?;
         Ok(vec![File::text(
             format!("haproxy/{}/{}/haproxy.cfg", host.site, host.name),
             render::config(model, &plan),
         )])
-    }
-
-    fn compile_with_warnings(
-        model: &Model,
-        target: &Target,
-    ) -> Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let files = Self::compile(model, target)?;
-        Ok((files, unheld_vips(model, &target.unit)))
     }
 }
 

@@ -1,7 +1,7 @@
 //! What one host's haproxy.cfg holds, decided before any text is written: the load balancers it
 //! runs, their listeners with who may connect, and the metrics endpoints.
 
-use crate::access::{Access, access};
+use crate::access::{Access, FlowIndex, access_indexed};
 use crate::capability::{self, check_load_balancer};
 use crate::syntax::endpoint;
 use infrac_sdk::{Diagnostic, Exporter, Host, LoadBalancer, Model};
@@ -74,9 +74,11 @@ pub struct StatsPlan {
     pub ir_path: String,
 }
 
-/// The plan for host `host`, or every reason it cannot be rendered exactly.
-pub fn host_plan<'m>(
+/// The plan for host `host`, or every reason it cannot be rendered exactly (`flows`: the
+/// model's flows indexed, once for many hosts).
+pub fn host_plan_indexed<'m>(
     model: &'m Model,
+    flows: &FlowIndex,
     host_index: usize,
     host: &'m Host,
 ) -> Result<HostPlan<'m>, Vec<Diagnostic>> {
@@ -101,7 +103,7 @@ pub fn host_plan<'m>(
             .map(|(port, tls)| Listener {
                 port,
                 tls,
-                access: access(model, lb.vip, port),
+                access: access_indexed(model, flows, lb.vip, port),
             })
             .collect();
         let ha_groups: Vec<String> = model
@@ -152,7 +154,7 @@ pub fn host_plan<'m>(
                 address,
                 port,
                 metrics_path: path,
-                access: access(model, address, port),
+                access: access_indexed(model, flows, address, port),
                 balancers: names,
                 ir_path: at,
             }

@@ -81,11 +81,15 @@ pub fn aggregate(prefixes: impl IntoIterator<Item = Prefix>) -> Vec<Prefix> {
     let mut all: Vec<Prefix> = prefixes.into_iter().collect();
     all.sort();
     all.dedup();
-    let kept: Vec<Prefix> = all
-        .iter()
-        .filter(|p| !all.iter().any(|q| q != *p && q.covers(p)))
-        .copied()
-        .collect();
+    // Sorted by address, then the shorter first, a prefix covering another comes before it,
+    // and every prefix between them lies inside it too (prefixes nest or are disjoint): so a
+    // prefix is covered by a kept one exactly when the last kept one covers it.
+    let mut kept: Vec<Prefix> = Vec::with_capacity(all.len());
+    for p in all {
+        if !kept.last().is_some_and(|q| q.covers(&p)) {
+            kept.push(p);
+        }
+    }
     kept
 }
 

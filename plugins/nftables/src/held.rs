@@ -37,6 +37,28 @@ impl Holder {
 
 /// Every address the host receives traffic at, with why, sorted by address then holder.
 pub fn held_addresses(model: &Model, host: &Host) -> Vec<(IpAddr, Holder)> {
+    let lbs: Vec<usize> = (0..model.load_balancers.len())
+        .filter(|&i| model.load_balancers[i].hosts.contains(&host.name))
+        .collect();
+    let has: Vec<usize> = (0..model.ha_groups.len())
+        .filter(|&i| {
+            model.ha_groups[i]
+                .members
+                .iter()
+                .any(|m| m.host == host.name)
+        })
+        .collect();
+    held_addresses_in(model, host, &lbs, &has)
+}
+
+/// [`held_addresses`] given the load balancers the host runs and the HA groups it is a member
+/// of (indices, in model order).
+pub fn held_addresses_in(
+    model: &Model,
+    host: &Host,
+    lbs: &[usize],
+    has: &[usize],
+) -> Vec<(IpAddr, Holder)> {
     let own = host.addresses.iter().map(|a| {
         (
             a.address,
@@ -45,10 +67,9 @@ pub fn held_addresses(model: &Model, host: &Host) -> Vec<(IpAddr, Holder)> {
             },
         )
     });
-    let lbs = model
-        .load_balancers
+    let lbs = lbs
         .iter()
-        .filter(|l| l.hosts.contains(&host.name))
+        .filter_map(|&i| model.load_balancers.get(i))
         .map(|l| {
             (
                 l.vip,
@@ -57,10 +78,9 @@ pub fn held_addresses(model: &Model, host: &Host) -> Vec<(IpAddr, Holder)> {
                 },
             )
         });
-    let has = model
-        .ha_groups
+    let has = has
         .iter()
-        .filter(|g| g.members.iter().any(|m| m.host == host.name))
+        .filter_map(|&i| model.ha_groups.get(i))
         .flat_map(|g| {
             g.vips.iter().map(|v| {
                 (

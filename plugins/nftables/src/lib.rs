@@ -38,7 +38,7 @@ pub mod net;
 pub mod render;
 pub mod rules;
 
-use infrac_sdk::{Backend, Diagnostic, File, Model, Target};
+use infrac_sdk::{Backend, Diagnostic, File, Model, Target, UnitResult};
 use std::net::IpAddr;
 
 /// The nftables backend.
@@ -55,17 +55,62 @@ impl Backend for Nftables {
     }
 
     fn compile(model: &Model, target: &Target) -> Result<Vec<File>, Vec<Diagnostic>> {
-        let Some(host) = model.host(&target.unit) else {
+        compile_host(model, &rules::FlowIndex::new(model), target)
+    }
+
+    fn compile_with_warnings(
+        model: &Model,
+        target: &Target,
+    ) -> Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        with_warnings(model, &rules::FlowIndex::new(model), target)
+    }
+
+    /// The flows indexed once for every host of the batch.
+    fn compile_units(model: &Model, target: &Target, units: &[String]) -> Vec<UnitResult> {
+        let index = rules::FlowIndex::new(model);
+        units
+            .iter()
+            .map(|u| {
+                let t = Target {
+                    unit: u.clone(),
+                    ..target.clone()
+                };
+                with_warnings(model, &index, &t)
+            })
+            .collect()
+    }
+}
+
+fn with_warnings(
+    model: &Model,
+    index: &rules::FlowIndex,
+    target: &Target,
+) -> Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let files = compile_host(model, index, target)?;
+    let warnings = match index.host(model, &target.unit) {
+        Some(host) => ssh_from_outside_management(model, index, host),
+        None => Vec::new(),
+    };
+    Ok((files, warnings))
+}
+
+fn compile_host(
+    model: &Model,
+    index: &rules::FlowIndex,
+    target: &Target,
+) -> Result<Vec<File>, Vec<Diagnostic>> {
+    {
+        let Some(host) = index.host(model, &target.unit) else {
             return Err(vec![Diagnostic::error(
                 codes::UNKNOWN_HOST,
                 "",
                 format!("no host named `{}`", target.unit),
             )]);
         };
-        let held = held::held_addresses(model, host);
+        let held = index.held(model, host);
         let mut addresses: Vec<IpAddr> = held.iter().map(|(a, _)| *a).collect();
         addresses.dedup();
-        let (rules, unmatchable) = rules::accept_rules(model, &addresses)?;
+        let (rules, unmatchable) = rules::accept_rules_indexed(model, index, &addresses)?;
         let text = render::render(&render::HostFirewall {
             host,
             held: &held,
@@ -77,46 +122,28 @@ impl Backend for Nftables {
             text,
         )])
     }
-
-    fn compile_with_warnings(
-        model: &Model,
-        target: &Target,
-    ) -> Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let files = Self::compile(model, target)?;
-        let warnings = match model.host(&target.unit) {
-            Some(host) => ssh_from_outside_management(model, host),
-            None => Vec::new(),
-        };
-        Ok((files, warnings))
-    }
 }
 
 /// Warnings for the flows that let SSH (tcp/22) reach `host` from a source that is not wholly
 /// inside management zones.
-fn ssh_from_outside_management(model: &Model, host: &infrac_sdk::Host) -> Vec<Diagnostic> {
-    let held: Vec<IpAddr> = held::held_addresses(model, host)
-        .iter()
-        .map(|(a, _)| *a)
-        .collect();
-    let management = |key: &str| {
-        model
-            .sites
-            .iter()
-            .flat_map(|s| &s.zones)
-            .any(|z| z.key == key && z.purpose == Some(infrac_sdk::Purpose::Management))
-    };
+fn ssh_from_outside_management(
+    model: &Model,
+    index: &rules::FlowIndex,
+    host: &infrac_sdk::Host,
+) -> Vec<Diagnostic> {
+    let held: Vec<IpAddr> = index.held(model, host).iter().map(|(a, _)| *a).collect();
     let mut out = Vec::new();
-    for (i, f) in model.flows.iter().enumerate() {
+    // Only the flows that reach the host (in flow order).
+    for i in index.reaching(&held) {
+        let Some(f) = model.flows.get(i) else {
+            continue;
+        };
         let ssh = f.service.protocol == infrac_sdk::Protocol::Tcp
             && f.service.ports.iter().any(|r| r.start <= 22 && 22 <= r.end);
-        let reaches =
-            f.to.prefixes
-                .iter()
-                .any(|p| held.iter().any(|a| p.contains(a)));
         let from_management = f.from.kind != infrac_sdk::EndpointKind::Internet
             && !f.from.zones.is_empty()
-            && f.from.zones.iter().all(|z| management(z));
-        if ssh && reaches && !from_management {
+            && f.from.zones.iter().all(|z| index.management.contains(z));
+        if ssh && !from_management {
             out.push(Diagnostic::warning(
                 codes::SSH_OUTSIDE_MANAGEMENT,
                 format!("/flows/{i}"),

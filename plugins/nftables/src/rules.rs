@@ -3,6 +3,7 @@
 use crate::codes;
 use crate::net::{Family, Net, collapse};
 use infrac_sdk::{Diagnostic, EndpointKind, Flow, FlowReason, Model, PortSpec, Protocol};
+use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 
 /// The longest comment nftables accepts (bytes).
@@ -46,16 +47,151 @@ pub struct Unmatchable {
     pub comment: String,
 }
 
+/// What every host's rules need from the whole model, computed once per model: the flows by
+/// destination prefix (so a host looks only at the flows that reach it, not at every flow of
+/// the model) and the zones that `internet` excludes, per family.
+pub struct FlowIndex {
+    /// Flow indices (ascending) by destination prefix, host bits cleared.
+    by_prefix: HashMap<Net, Vec<usize>>,
+    /// The prefix lengths present, per family.
+    lengths: [Vec<u8>; 2],
+    /// Every zone subnet of the model, collapsed, per family (what `internet` is not).
+    zones: [Vec<Net>; 2],
+    /// Keys of the management zones.
+    pub management: BTreeSet<String>,
+    /// Host positions by name.
+    hosts: HashMap<String, usize>,
+    /// Per host name, the load balancers it runs and the HA groups it is a member of.
+    holders: HashMap<String, (Vec<usize>, Vec<usize>)>,
+}
+
+fn slot(family: Family) -> usize {
+    match family {
+        Family::V4 => 0,
+        Family::V6 => 1,
+    }
+}
+
+impl FlowIndex {
+    /// The index of `model`.
+    pub fn new(model: &Model) -> FlowIndex {
+        let mut by_prefix: HashMap<Net, Vec<usize>> = HashMap::new();
+        let mut lengths: [BTreeSet<u8>; 2] = [BTreeSet::new(), BTreeSet::new()];
+        for (i, f) in model.flows.iter().enumerate() {
+            for p in &f.to.prefixes {
+                let net = Net::new(p.addr(), p.prefix_len());
+                lengths[slot(net.family())].insert(net.len);
+                let list = by_prefix.entry(net).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        let zones = |family: Family| {
+            collapse(
+                model
+                    .sites
+                    .iter()
+                    .flat_map(|s| &s.zones)
+                    .map(|z| Net::new(z.subnet.addr(), z.subnet.prefix_len()))
+                    .filter(|n| n.family() == family),
+            )
+        };
+        let mut hosts = HashMap::new();
+        for (i, h) in model.hosts.iter().enumerate() {
+            hosts.entry(h.name.clone()).or_insert(i);
+        }
+        let mut holders: HashMap<String, (Vec<usize>, Vec<usize>)> = HashMap::new();
+        for (i, l) in model.load_balancers.iter().enumerate() {
+            for h in &l.hosts {
+                let list = &mut holders.entry(h.clone()).or_default().0;
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        for (i, g) in model.ha_groups.iter().enumerate() {
+            for m in &g.members {
+                let list = &mut holders.entry(m.host.clone()).or_default().1;
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        FlowIndex {
+            hosts,
+            holders,
+            by_prefix,
+            lengths: lengths.map(|l| l.into_iter().collect()),
+            zones: [zones(Family::V4), zones(Family::V6)],
+            management: model
+                .sites
+                .iter()
+                .flat_map(|s| &s.zones)
+                .filter(|z| z.purpose == Some(infrac_sdk::Purpose::Management))
+                .map(|z| z.key.clone())
+                .collect(),
+        }
+    }
+
+    /// The host named `name` (the first of that name, as `Model::host` finds it).
+    pub fn host<'m>(&self, model: &'m Model, name: &str) -> Option<&'m infrac_sdk::Host> {
+        self.hosts.get(name).and_then(|&i| model.hosts.get(i))
+    }
+
+    /// Every address `host` receives traffic at ([`crate::held::held_addresses`]).
+    pub fn held(
+        &self,
+        model: &Model,
+        host: &infrac_sdk::Host,
+    ) -> Vec<(IpAddr, crate::held::Holder)> {
+        let (lbs, has) = self
+            .holders
+            .get(&host.name)
+            .map(|(l, h)| (l.as_slice(), h.as_slice()))
+            .unwrap_or_default();
+        crate::held::held_addresses_in(model, host, lbs, has)
+    }
+
+    /// The flows whose destination contains one of `addresses`, in flow order.
+    pub fn reaching(&self, addresses: &[IpAddr]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for &a in addresses {
+            for &len in &self.lengths[slot(Family::of(a))] {
+                if let Some(list) = self.by_prefix.get(&Net::new(a, len)) {
+                    out.extend_from_slice(list);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 /// The rules for a host holding `held` addresses, in flow order, and the flows that reach it
 /// but can match nothing. Errors when a flow's service cannot be matched exactly.
 pub fn accept_rules(
     model: &Model,
     held: &[IpAddr],
 ) -> Result<(Vec<AcceptRule>, Vec<Unmatchable>), Vec<Diagnostic>> {
+    accept_rules_indexed(model, &FlowIndex::new(model), held)
+}
+
+/// [`accept_rules`] with the model's index computed once for many hosts.
+pub fn accept_rules_indexed(
+    model: &Model,
+    idx: &FlowIndex,
+    held: &[IpAddr],
+) -> Result<(Vec<AcceptRule>, Vec<Unmatchable>), Vec<Diagnostic>> {
     let mut rules = Vec::new();
     let mut unmatchable = Vec::new();
     let mut errors = Vec::new();
-    for (index, flow) in model.flows.iter().enumerate() {
+    for (index, flow) in idx
+        .reaching(held)
+        .into_iter()
+        .filter_map(|i| model.flows.get(i).map(|f| (i, f)))
+    {
         let reached: Vec<IpAddr> = held
             .iter()
             .copied()
@@ -88,7 +224,7 @@ pub fn accept_rules(
             if destinations.is_empty() {
                 continue;
             }
-            let Some(source) = source(model, flow, family) else {
+            let Some(source) = source(&idx.zones[slot(family)], flow, family) else {
                 continue;
             };
             rendered = true;
@@ -116,21 +252,13 @@ pub fn accept_rules(
 }
 
 /// The sources of `flow` in `family`, or `None` when it has none there.
-fn source(model: &Model, flow: &Flow, family: Family) -> Option<Source> {
+fn source(zones: &[Net], flow: &Flow, family: Family) -> Option<Source> {
     if flow.from.kind == EndpointKind::Internet {
-        // Everything outside the model's zones.
-        let zones = collapse(
-            model
-                .sites
-                .iter()
-                .flat_map(|s| &s.zones)
-                .map(|z| Net::new(z.subnet.addr(), z.subnet.prefix_len()))
-                .filter(|n| n.family() == family),
-        );
+        // Everything outside the model's zones (`zones`: those of `family`, collapsed).
         return Some(if zones.is_empty() {
             Source::Any
         } else {
-            Source::NotIn(zones)
+            Source::NotIn(zones.to_vec())
         });
     }
     let nets = collapse(

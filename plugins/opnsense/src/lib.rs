@@ -39,7 +39,7 @@ pub mod uuid;
 
 pub use net::Net;
 
-use infrac_sdk::{Backend, DeviceKind, Diagnostic, File, Model, Platform, Target};
+use infrac_sdk::{Backend, DeviceKind, Diagnostic, File, Model, Platform, Target, UnitResult};
 
 /// The opnsense backend.
 pub struct Opnsense;
@@ -59,6 +59,31 @@ impl Backend for Opnsense {
     }
 
     fn compile(model: &Model, target: &Target) -> Result<Vec<File>, Vec<Diagnostic>> {
+        compile_with(model, &filter::Shared::new(model), target)
+    }
+
+    /// The zones and flows indexed once for every firewall of the batch.
+    fn compile_units(model: &Model, target: &Target, units: &[String]) -> Vec<UnitResult> {
+        let shared = filter::Shared::new(model);
+        units
+            .iter()
+            .map(|u| {
+                let t = Target {
+                    unit: u.clone(),
+                    ..target.clone()
+                };
+                compile_with(model, &shared, &t).map(|files| (files, Vec::new()))
+            })
+            .collect()
+    }
+}
+
+fn compile_with(
+    model: &Model,
+    shared: &filter::Shared<'_>,
+    target: &Target,
+) -> Result<Vec<File>, Vec<Diagnostic>> {
+    {
         let Some((index, device)) = model
             .devices
             .iter()
@@ -78,7 +103,7 @@ impl Backend for Opnsense {
                 format!("`{}` is not a firewall with platform opnsense", device.name),
             )]);
         }
-        let config = build(model, index)?;
+        let config = build_with(model, index, shared)?;
         Ok(vec![File::text(
             format!("opnsense/{}/{}/config.xml", device.site, device.name),
             config.to_xml(),
@@ -99,6 +124,15 @@ fn valid_hostname(name: &str) -> bool {
 
 /// Plans every section of the firewall at `/devices/{index}`.
 pub fn build(model: &Model, index: usize) -> Result<render::Config, Vec<Diagnostic>> {
+    build_with(model, index, &filter::Shared::new(model))
+}
+
+/// [`build`] with the model's index computed once for many firewalls.
+pub fn build_with(
+    model: &Model,
+    index: usize,
+    shared: &filter::Shared<'_>,
+) -> Result<render::Config, Vec<Diagnostic>> {
     let Some(device) = model.devices.get(index) else {
         return Err(vec![Diagnostic::error(
             "OPNSENSE002",
@@ -124,12 +158,13 @@ pub fn build(model: &Model, index: usize) -> Result<render::Config, Vec<Diagnost
             return Err(errors);
         }
     };
-    let behind = topology::behind_links(model, device);
+    let behind = topology::behind_links_in(&shared.graph, device);
     let firewall = filter::Firewall {
         model,
         device,
         plan: &plan,
         behind: &behind,
+        shared,
     };
     let rules = firewall.rules().unwrap_or_else(|mut e| {
         errors.append(&mut e);

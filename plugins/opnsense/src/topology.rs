@@ -5,8 +5,8 @@
 //! management address in a zone). A device that does not route (a layer-2 switch) is reached
 //! but not crossed.
 
-use infrac_sdk::{Device, InterfaceKind, Model};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use infrac_sdk::{Device, InterfaceKind, Link, Model};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// Zones and devices behind one link interface.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,21 +33,63 @@ pub fn device_zones(device: &Device) -> BTreeSet<String> {
     zones
 }
 
-/// For each link interface of `device` (by model interface name), what lies behind it.
-pub fn behind_links(model: &Model, device: &Device) -> BTreeMap<String, Behind> {
-    let own = device_zones(device);
-    let mut by_zone: BTreeMap<String, Vec<&Device>> = BTreeMap::new();
-    for d in &model.devices {
-        for z in device_zones(d) {
-            by_zone.entry(z).or_default().push(d);
+/// How the model's devices connect, computed once for every firewall of a model: the devices
+/// in each zone, the links by name and by device, the devices by name.
+pub struct Graph<'m> {
+    by_zone: BTreeMap<String, Vec<&'m Device>>,
+    links: HashMap<&'m str, &'m Link>,
+    links_of: HashMap<&'m str, Vec<&'m Link>>,
+    devices: HashMap<&'m str, &'m Device>,
+}
+
+impl<'m> Graph<'m> {
+    /// The graph of `model`.
+    pub fn new(model: &'m Model) -> Graph<'m> {
+        let mut by_zone: BTreeMap<String, Vec<&Device>> = BTreeMap::new();
+        for d in &model.devices {
+            for z in device_zones(d) {
+                by_zone.entry(z).or_default().push(d);
+            }
+        }
+        let mut links_of: HashMap<&str, Vec<&Link>> = HashMap::new();
+        let mut links = HashMap::new();
+        for l in &model.links {
+            links.entry(l.name.as_str()).or_insert(l);
+            for side in &l.sides {
+                let list = links_of.entry(side.device.as_str()).or_default();
+                if list.last().is_none_or(|x| !std::ptr::eq(*x, l)) {
+                    list.push(l);
+                }
+            }
+        }
+        let mut devices = HashMap::new();
+        for d in &model.devices {
+            devices.entry(d.name.as_str()).or_insert(d);
+        }
+        Graph {
+            by_zone,
+            links,
+            links_of,
+            devices,
         }
     }
+}
+
+/// For each link interface of `device` (by model interface name), what lies behind it.
+pub fn behind_links(model: &Model, device: &Device) -> BTreeMap<String, Behind> {
+    behind_links_in(&Graph::new(model), device)
+}
+
+/// [`behind_links`] over the model's graph, computed once for many firewalls.
+pub fn behind_links_in(graph: &Graph<'_>, device: &Device) -> BTreeMap<String, Behind> {
+    let own = device_zones(device);
+    let by_zone = &graph.by_zone;
     let mut result = BTreeMap::new();
     for iface in &device.interfaces {
         let Some(link_name) = &iface.link else {
             continue;
         };
-        let Some(link) = model.links.iter().find(|l| &l.name == link_name) else {
+        let Some(link) = graph.links.get(link_name.as_str()) else {
             continue;
         };
         let mut behind = Behind::default();
@@ -62,7 +104,7 @@ pub fn behind_links(model: &Model, device: &Device) -> BTreeMap<String, Behind> 
             if !seen.insert(name) {
                 continue;
             }
-            let Some(d) = model.device(name) else {
+            let Some(d) = graph.devices.get(name) else {
                 continue;
             };
             behind.devices.insert(d.name.clone());
@@ -76,11 +118,7 @@ pub fn behind_links(model: &Model, device: &Device) -> BTreeMap<String, Behind> 
             if !d.routing {
                 continue;
             }
-            for l in model
-                .links
-                .iter()
-                .filter(|l| l.sides.iter().any(|s| s.device == d.name))
-            {
+            for l in graph.links_of.get(d.name.as_str()).into_iter().flatten() {
                 queue.extend(l.sides.iter().map(|s| s.device.as_str()));
             }
             // The firewall's own zones are reached directly, never through the link.

@@ -187,7 +187,13 @@ fn flow_entries(
     let remark = provenance(&f.provenance);
     let reply_remark = format!("replies: {remark}");
     for (i, p) in parts.iter_mut().enumerate() {
-        let (srcs, dsts) = (topo.sources(i, &from), topo.destinations(i, &to));
+        // What reaches an interface is asked only where the flow enters it.
+        let srcs = topo.sources(i, &from);
+        let dsts = if srcs.is_empty() {
+            Vec::new()
+        } else {
+            topo.destinations(i, &to)
+        };
         if !srcs.is_empty() && !dsts.is_empty() {
             if f.service.protocol == Protocol::Sctp && !f.service.ports.is_empty() {
                 return Err(Diagnostic::error(
@@ -208,8 +214,14 @@ fn flow_entries(
             }
         }
         // The replies enter where the destination's packets do, bound for the source.
-        for &s in &topo.sources(i, &to) {
-            for &d in &topo.destinations(i, &from) {
+        let reply_srcs = topo.sources(i, &to);
+        let reply_dsts = if reply_srcs.is_empty() {
+            Vec::new()
+        } else {
+            topo.destinations(i, &from)
+        };
+        for &s in &reply_srcs {
+            for &d in &reply_dsts {
                 match reply_aces(f, s, d) {
                     Replies::Narrow(aces) => {
                         for ace in aces {

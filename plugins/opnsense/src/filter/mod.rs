@@ -25,7 +25,7 @@ use infrac_sdk::{Device, Diagnostic, Model, Origin, PortRange, Protocol};
 use pieces::Zones;
 use place::Key;
 use ports::{Entry, reason_name};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 /// An address family.
@@ -152,6 +152,64 @@ impl FilterRule {
     }
 }
 
+/// What every firewall of a model needs, computed once per model: the zones indexed by subnet,
+/// and the flows by the zones they lie in, so a firewall looks only at the flows that can
+/// cross it (those touching a zone it has or reaches through a link, and those whose two
+/// sides both reach outside every zone), not at every flow of the model.
+pub struct Shared<'m> {
+    /// How the devices connect.
+    pub graph: crate::topology::Graph<'m>,
+    zones: Zones,
+    /// Flow indices (ascending) by zone key: flows one of whose sides lies wholly inside
+    /// zones, under those zones.
+    by_zone: HashMap<String, Vec<usize>>,
+    /// Flows neither of whose sides lies wholly inside zones (internet, outside prefixes).
+    wide: Vec<usize>,
+}
+
+impl<'m> Shared<'m> {
+    /// The index of `model`.
+    pub fn new(model: &'m Model) -> Shared<'m> {
+        let zones = Zones::of(model);
+        let mut by_zone: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut wide = Vec::new();
+        for (i, f) in model.flows.iter().enumerate() {
+            let (a, b) = (zones.inside_zones(&f.from), zones.inside_zones(&f.to));
+            if a.is_none() && b.is_none() {
+                wide.push(i);
+                continue;
+            }
+            // A rule needs the firewall to have (or reach) a zone of each inside side: index
+            // the flow under them all, a superset that `place` narrows.
+            for key in a.into_iter().chain(b).flatten() {
+                let list = by_zone.entry(key.to_string()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        Shared {
+            graph: crate::topology::Graph::new(model),
+            zones,
+            by_zone,
+            wide,
+        }
+    }
+
+    /// The flows that may cross a firewall knowing `zones`, in flow order.
+    fn flows<'k>(&self, zones: impl Iterator<Item = &'k str>) -> Vec<usize> {
+        let mut out = self.wide.clone();
+        for z in zones {
+            if let Some(list) = self.by_zone.get(z) {
+                out.extend_from_slice(list);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 /// The firewall's view: its interfaces and what lies behind its links.
 pub struct Firewall<'a> {
     /// The model.
@@ -162,16 +220,34 @@ pub struct Firewall<'a> {
     pub plan: &'a Plan,
     /// What lies behind each link interface (by model interface name).
     pub behind: &'a BTreeMap<String, Behind>,
+    /// The model's zones and flows, indexed.
+    pub shared: &'a Shared<'a>,
 }
 
 impl Firewall<'_> {
     /// Renders the filter rules, or the flows OPNsense cannot express.
     pub fn rules(&self) -> Result<Vec<FilterRule>, Vec<Diagnostic>> {
-        let zones = Zones::of(self.model);
+        let zones = &self.shared.zones;
         let mut errors = Vec::new();
         let mut candidates: BTreeMap<Key, BTreeMap<Protocol, Entry>> = BTreeMap::new();
-        for (fi, flow) in self.model.flows.iter().enumerate() {
-            let placed = self.place(&zones, flow);
+        let known = self
+            .plan
+            .assigned
+            .iter()
+            .filter_map(|a| match &a.role {
+                crate::interfaces::Role::Zone(z) => Some(z.as_str()),
+                _ => None,
+            })
+            .chain(
+                self.behind
+                    .values()
+                    .flat_map(|b| b.zones.iter().map(String::as_str)),
+            );
+        for fi in self.shared.flows(known) {
+            let Some(flow) = self.model.flows.get(fi) else {
+                continue;
+            };
+            let placed = self.place(zones, flow);
             if placed.is_empty() {
                 continue;
             }
@@ -206,6 +282,6 @@ impl Firewall<'_> {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(self.assemble(&zones, candidates))
+        Ok(self.assemble(zones, candidates))
     }
 }
