@@ -80,5 +80,5 @@ printf '%-8s %8s %8s %9s %9s %10s\n' tool "wall s" "CPU s" "peak MiB" lines byte
 printf '%-8s %8s %8s %9s %9s %10s\n' capirca "$c_wall" "$c_cpu" "$c_rss" "$c_lines" "$c_bytes"
 printf '%-8s %8s %8s %9s %9s %10s\n' infrac "$i_wall" "$i_cpu" "$i_rss" "$i_lines" "$i_bytes"
 awk -v cw="$c_wall" -v iw="$i_wall" -v cc="$c_cpu" -v ic="$i_cpu" 'BEGIN {
-    printf "infrac is %.0fx faster in wall time and uses %.0fx less CPU\n",
+    printf "infrac is %.1fx faster in wall time and uses %.1fx less CPU\n",
         cw / (iw > 0 ? iw : 0.001), cc / (ic > 0 ? ic : 0.001) }'
