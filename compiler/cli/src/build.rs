@@ -215,12 +215,90 @@ pub struct Compiled {
     pub failures: Vec<PluginError>,
 }
 
+/// The model as plugins receive it: compact JSON whole for `compile`, and without its rules and
+/// flow matrix for `units` (a plugin's units are its devices, hosts or clusters, never decided
+/// by traffic; the rules and flows are nearly all of a large model's IR, which every `units`
+/// call would otherwise read).
+pub struct Ir {
+    /// The whole model.
+    pub full: String,
+    /// The model with `rules` and `flows` empty.
+    pub units: String,
+}
+
+impl Ir {
+    /// Serialises `model` both ways.
+    pub fn of(model: &Model) -> Result<Ir, String> {
+        #[derive(serde::Serialize)]
+        struct WithoutTraffic<'a> {
+            ir_version: &'a str,
+            project: &'a infrac_model::Project,
+            secrets: &'a [infrac_model::Secret],
+            sites: &'a [infrac_model::Site],
+            devices: &'a [infrac_model::Device],
+            links: &'a [infrac_model::Link],
+            hosts: &'a [infrac_model::Host],
+            services: &'a [infrac_model::Service],
+            load_balancers: &'a [infrac_model::LoadBalancer],
+            ha_groups: &'a [infrac_model::HaGroup],
+            databases: &'a [infrac_model::Database],
+            rules: [(); 0],
+            flows: [(); 0],
+            monitoring: &'a Option<infrac_model::Monitoring>,
+            dns: &'a infrac_model::Dns,
+            policies: &'a [infrac_model::Policy],
+        }
+        // Every field of the model, so that a new one is not forgotten here.
+        let Model {
+            ir_version,
+            project,
+            secrets,
+            sites,
+            devices,
+            links,
+            hosts,
+            services,
+            load_balancers,
+            ha_groups,
+            databases,
+            rules: _,
+            flows: _,
+            monitoring,
+            dns,
+            policies,
+        } = model;
+        let view = WithoutTraffic {
+            ir_version,
+            project,
+            secrets,
+            sites,
+            devices,
+            links,
+            hosts,
+            services,
+            load_balancers,
+            ha_groups,
+            databases,
+            rules: [],
+            flows: [],
+            monitoring,
+            dns,
+            policies,
+        };
+        let err = |e: serde_json::Error| format!("cannot serialise the model: {e}");
+        Ok(Ir {
+            full: serde_json::to_string(model).map_err(err)?,
+            units: serde_json::to_string(&view).map_err(err)?,
+        })
+    }
+}
+
 /// The units of every target of `plugins` (only those in `only`, when given), in target order,
 /// and the listings that failed. Errs when `only` names a target no plugin renders.
 fn list_units<'p>(
     plugins: &'p [(Plugin, String)],
     only: &[String],
-    ir: &str,
+    ir: &Ir,
 ) -> Result<(Vec<Unit<'p>>, Vec<PluginError>), String> {
     let mut targets: Vec<(&Plugin, String)> = plugins
         .iter()
@@ -237,8 +315,10 @@ fn list_units<'p>(
         targets.retain(|(_, t)| only.contains(t));
     }
     // Ask each target for its units (in parallel), then compile every unit (in parallel).
-    let listed: Vec<Result<Vec<String>, PluginError>> =
-        targets.par_iter().map(|(p, t)| p.units(ir, t)).collect();
+    let listed: Vec<Result<Vec<String>, PluginError>> = targets
+        .par_iter()
+        .map(|(p, t)| p.units(&ir.units, t))
+        .collect();
     let mut units: Vec<Unit> = Vec::new();
     let mut failures: Vec<PluginError> = Vec::new();
     for ((plugin, target), result) in targets.iter().zip(listed) {
@@ -264,12 +344,12 @@ fn list_units<'p>(
 pub fn compile_all(
     plugins: &[(Plugin, String)],
     only: &[String],
-    ir: &str,
+    ir: &Ir,
     on_done: &(dyn Fn(usize) + Sync),
 ) -> Result<Compiled, String> {
     let (units, mut failures) = list_units(plugins, only, ir)?;
     let total = units.len();
-    let results = infrac_host::compile_units(ir, &units, &|_| on_done(total));
+    let results = infrac_host::compile_units(&ir.full, &units, &|_| on_done(total));
     let mut outputs = Vec::new();
     for (unit, r) in units.iter().zip(results) {
         match r {
@@ -299,7 +379,7 @@ pub fn compile_all(
 fn compile_batched(
     plugins: &[(Plugin, String)],
     only: &[String],
-    ir: &str,
+    ir: &Ir,
     on_done: &(dyn Fn(usize, usize) + Sync),
     timings: &mut Timings,
 ) -> Result<Compiled, String> {
@@ -311,7 +391,7 @@ fn compile_batched(
     let batches = infrac_host::batches(&units, BATCHES);
     let per_target = std::sync::Mutex::new(std::collections::BTreeMap::new());
     let on = timings.on;
-    let results = infrac_host::compile_batches(ir, &batches, &|b, n, took| {
+    let results = infrac_host::compile_batches(&ir.full, &batches, &|b, n, took| {
         on_done(total, n);
         if on && let Ok(mut m) = per_target.lock() {
             let e = m.entry(b.options.target.clone()).or_insert((
@@ -363,14 +443,21 @@ pub fn build(req: BuildRequest) -> u8 {
         return crate::INVALID;
     };
     // Compact JSON: plugins read it once per call; indentation would double what they parse.
-    let ir = match serde_json::to_string(model) {
+    let ir = match Ir::of(model) {
         Ok(ir) => ir,
         Err(e) => {
-            eprintln!("error: cannot serialise the model: {e}");
+            eprintln!("error: {e}");
             return crate::FAILURE;
         }
     };
-    timings.phase("ir", format!("{} KiB", ir.len() / 1024));
+    timings.phase(
+        "ir",
+        format!(
+            "{} KiB; {} KiB for units",
+            ir.full.len() / 1024,
+            ir.units.len() / 1024
+        ),
+    );
     let project_dir = model
         .project
         .plugins
@@ -649,5 +736,33 @@ pub fn list(args: &PluginArgs, project_dir: Option<&Path>) -> u8 {
             eprintln!("error: {e}");
             crate::INVALID
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ir;
+    use std::path::Path;
+
+    #[test]
+    fn units_get_the_model_without_its_rules_and_flows() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/backbone");
+        let (checked, _) = crate::load_and_check(&root, &[], crate::render::Format::Short)
+            .unwrap_or_else(|code| panic!("backbone checks (exit {code})"));
+        let model = checked.model.expect("a model");
+        assert!(!model.rules.is_empty() && !model.flows.is_empty());
+        let ir = Ir::of(&model).expect("serialises");
+        let whole = infrac_model::Model::from_json(&ir.full).expect("the whole IR reads back");
+        assert_eq!(whole, model);
+        let units = infrac_model::Model::from_json(&ir.units).expect("the units IR reads back");
+        assert!(units.rules.is_empty() && units.flows.is_empty());
+        let mut without = model.clone();
+        without.rules.clear();
+        without.flows.clear();
+        assert_eq!(units, without, "everything else is whole");
+        assert!(
+            ir.units.len() * 2 < ir.full.len(),
+            "most of the IR is traffic"
+        );
     }
 }

@@ -453,7 +453,7 @@ fn side_artifacts(
     };
     let sources = build::sources(&args, project_dir.as_deref())?;
     let plugins = build::load_all(&host, sources, None).map_err(|e| e.join("; "))?;
-    let compiled = build::compile_all(&plugins, &[], &model.to_json(), &|_| {})?;
+    let compiled = build::compile_all(&plugins, &[], &build::Ir::of(model)?, &|_| {})?;
     if let Some(first) = compiled.failures.first() {
         return Err(format!(
             "{} unit(s) failed, first: {first} (`infrac build` shows every diagnostic)",
