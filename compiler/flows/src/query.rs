@@ -129,33 +129,70 @@ fn answer(
 pub struct FlowSet<'m> {
     index: Index<'m>,
     flows: &'m [Flow],
+    /// Flows by the zones their destination touches: a flow that covers or overlaps a
+    /// destination in zone Z touches Z too.
+    by_to_zone: crate::fxhash::FxHashMap<&'m str, Vec<usize>>,
+    /// Flows whose destination touches no zone (the internet, outside prefixes).
+    to_outside: Vec<usize>,
 }
 
 impl<'m> FlowSet<'m> {
     /// Indexes `model` and its flow matrix.
     pub fn new(model: &'m Model) -> FlowSet<'m> {
+        let mut by_to_zone: crate::fxhash::FxHashMap<&'m str, Vec<usize>> = Default::default();
+        let mut to_outside = Vec::new();
+        for (i, g) in model.flows.iter().enumerate() {
+            if g.to.zones.is_empty() {
+                to_outside.push(i);
+            }
+            for z in &g.to.zones {
+                by_to_zone.entry(z.as_str()).or_default().push(i);
+            }
+        }
         FlowSet {
             index: Index::new(model),
             flows: &model.flows,
+            by_to_zone,
+            to_outside,
         }
+    }
+
+    /// The flows whose destination may meet `f`'s: those sharing a zone with it and those
+    /// outside every zone, or all of them for a destination outside every zone.
+    fn candidates(&self, f: &Flow) -> Vec<&'m Flow> {
+        if f.to.zones.is_empty() {
+            return self.flows.iter().collect();
+        }
+        let mut at: Vec<usize> =
+            f.to.zones
+                .iter()
+                .filter_map(|z| self.by_to_zone.get(z.as_str()))
+                .flatten()
+                .chain(&self.to_outside)
+                .copied()
+                .collect();
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter().map(|i| &self.flows[i]).collect()
     }
 
     /// Whether the flows here allow every address and port of `f`: one flow alone, or several
     /// that together cover it along one dimension (two halves of a source range, two port
     /// ranges, with the rest of the flow covered by each).
     pub fn covers(&self, f: &Flow) -> bool {
+        let candidates = self.candidates(f);
         let by_from_union = || {
-            let g: Vec<&Flow> = self
-                .flows
+            let g: Vec<&Flow> = candidates
                 .iter()
+                .copied()
                 .filter(|g| endpoint_covers(&g.to, &f.to) && service_covers(&g.service, &f.service))
                 .collect();
             endpoint_union_covers(g.iter().map(|g| &g.from), &f.from)
         };
         let by_to_union = || {
-            let g: Vec<&Flow> = self
-                .flows
+            let g: Vec<&Flow> = candidates
                 .iter()
+                .copied()
                 .filter(|g| {
                     endpoint_covers(&g.from, &f.from) && service_covers(&g.service, &f.service)
                 })
@@ -163,9 +200,9 @@ impl<'m> FlowSet<'m> {
             endpoint_union_covers(g.iter().map(|g| &g.to), &f.to)
         };
         let by_service_union = || {
-            let g: Vec<&Flow> = self
-                .flows
+            let g: Vec<&Flow> = candidates
                 .iter()
+                .copied()
                 .filter(|g| endpoint_covers(&g.from, &f.from) && endpoint_covers(&g.to, &f.to))
                 .collect();
             service_union_covers(g.iter().map(|g| &g.service), &f.service)
@@ -182,7 +219,7 @@ impl<'m> FlowSet<'m> {
 
     /// Whether some flow here allows part of `f`.
     pub fn overlaps(&self, f: &Flow) -> bool {
-        self.flows.iter().any(|g| {
+        self.candidates(f).into_iter().any(|g| {
             overlaps(&self.index, &g.from, &f.from)
                 && overlaps(&self.index, &g.to, &f.to)
                 && service_overlaps(&g.service, &f.service)
