@@ -3,7 +3,7 @@
 use infrac_model::Model;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What happened to an element.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
@@ -120,7 +120,10 @@ pub fn element_changes(old: &Model, new: &Model) -> Vec<ElementChange> {
     strip_origins(&mut b);
     let mut out = Vec::new();
     for kind in KINDS {
-        let (before, after) = (collection(&a, kind), collection(&b, kind));
+        let (mut before, mut after) = (collection(&a, kind), collection(&b, kind));
+        if *kind == "rules" {
+            drop_reordered_rules(&mut before, &mut after);
+        }
         for (name, v) in &after {
             match before.get(name) {
                 None => out.push(ElementChange {
@@ -149,6 +152,51 @@ pub fn element_changes(old: &Model, new: &Model) -> Vec<ElementChange> {
     }
     out.sort_by(|x, y| (&x.kind, x.change, &x.name).cmp(&(&y.kind, y.change, &y.name)));
     out
+}
+
+/// A rule's generated name without its `-N` suffix: rules with the same ends are named
+/// `a-to-b`, `a-to-b-2`… in the order they are written.
+fn name_base(name: &str) -> &str {
+    match name.rsplit_once('-') {
+        Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => base,
+        _ => name,
+    }
+}
+
+/// Removes from both sides the rules that only moved: the same rule (names aside) under another
+/// name of the same base, so reordering rules with the same ends, or inserting one before
+/// another, is no change of the rules that moved.
+fn drop_reordered_rules(before: &mut BTreeMap<String, Value>, after: &mut BTreeMap<String, Value>) {
+    let without_name = |v: &Value| {
+        let mut v = v.clone();
+        if let Some(map) = v.as_object_mut() {
+            map.remove("name");
+        }
+        v
+    };
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut pairs = Vec::new();
+    for (name, old) in before.iter() {
+        if after.get(name) == Some(old) {
+            continue;
+        }
+        let content = without_name(old);
+        let twin = after.iter().find(|(n, v)| {
+            n.as_str() != name.as_str()
+                && name_base(n) == name_base(name)
+                && !taken.contains(n.as_str())
+                && before.get(n.as_str()) != Some(*v)
+                && without_name(v) == content
+        });
+        if let Some((twin, _)) = twin {
+            taken.insert(twin.clone());
+            pairs.push((name.clone(), twin.clone()));
+        }
+    }
+    for (old, new) in pairs {
+        before.remove(&old);
+        after.remove(&new);
+    }
 }
 
 /// The top-level fields of two objects that differ.

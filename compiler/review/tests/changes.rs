@@ -239,3 +239,38 @@ fn narrowing_a_prefix_is_a_partial_denial_not_an_exposure() {
         ]
     );
 }
+
+#[test]
+fn reordering_rules_with_the_same_ends_is_no_change() {
+    // Two rules from the management zone to the same host: their generated names follow the
+    // order they are written in, so swapping them swaps the names, not the rules.
+    let rules = "allow campus.mgmt -> web1 tcp/8000 { why \"a\" }\nallow campus.mgmt -> web1 tcp/9000 { why \"b\" }\n";
+    let swapped = "allow campus.mgmt -> web1 tcp/9000 { why \"b\" }\nallow campus.mgmt -> web1 tcp/8000 { why \"a\" }\n";
+    let (_, dir) = infrac_testkit::examples()
+        .into_iter()
+        .find(|(n, _)| n == "campus")
+        .expect("the example");
+    let text = std::fs::read_to_string(dir.join("site.infra")).expect("read");
+    let root = infrac_testkit::repo_root();
+    let text = text.replace(
+        "../../policies/",
+        &format!("{}/", root.join("policies").display()),
+    );
+    let model = |extra: &str| {
+        let tmp = infrac_testkit::tempdir();
+        std::fs::write(tmp.path().join("site.infra"), format!("{text}\n{extra}")).expect("write");
+        infrac_testkit::model_of(tmp.path())
+    };
+    let r = diff(&model(rules), &model(swapped));
+    assert!(r.elements.is_empty(), "{:#?}", r.elements);
+    assert!(r.allowed.is_empty() && r.denied.is_empty());
+    // Inserting a third rule in front shows one rule added, not three changed.
+    let inserted = format!("allow campus.mgmt -> web1 tcp/7000 {{ why \"c\" }}\n{rules}");
+    let r = diff(&model(rules), &model(&inserted));
+    let changes: Vec<(&str, Change)> = r
+        .elements
+        .iter()
+        .map(|e| (e.kind.as_str(), e.change))
+        .collect();
+    assert_eq!(changes, [("rules", Change::Added)], "{:#?}", r.elements);
+}
