@@ -406,14 +406,24 @@ fn diff(old: &Path, new: &Path, format: DiffFormat, gates: &[DiffGate], artifact
     }
     let report =
         infrac_review::diff(&sides[0].0.0, &sides[1].0.0).with_tests(&sides[0].1, &sides[1].1);
-    let report = if artifacts {
-        match (side_artifacts(&sides[0].0), side_artifacts(&sides[1].0)) {
-            (Ok(a), Ok(b)) => report.with_artifacts(&a, &b),
-            (Err(e), _) => report.without_artifacts(format!("the old side does not build: {e}")),
-            (_, Err(e)) => report.without_artifacts(format!("the new side does not build: {e}")),
-        }
-    } else {
+    let report = if !artifacts {
         report.without_artifacts("`--no-artifacts`")
+    } else {
+        match build::host() {
+            Err(e) => report.without_artifacts(e),
+            Ok(host) => match (
+                side_artifacts(&host, &sides[0].0),
+                side_artifacts(&host, &sides[1].0),
+            ) {
+                (Ok(a), Ok(b)) => report.with_artifacts(&a, &b),
+                (Err(e), _) => {
+                    report.without_artifacts(format!("the old side does not build: {e}"))
+                }
+                (_, Err(e)) => {
+                    report.without_artifacts(format!("the new side does not build: {e}"))
+                }
+            },
+        }
     };
     let text = match format {
         DiffFormat::Text => infrac_review::text(&report),
@@ -443,16 +453,16 @@ fn diff(old: &Path, new: &Path, format: DiffFormat, gates: &[DiffGate], artifact
 /// Everything a side builds, in memory, with secret placeholders kept (a diff never reads
 /// secret values).
 fn side_artifacts(
+    host: &infrac_host::Host,
     (model, root): &(infrac_model::Model, PathBuf),
 ) -> Result<Vec<infrac_review::Artifact>, String> {
-    let host = build::host()?;
     let project_dir = model.project.plugins.as_ref().map(|d| root.join(d));
     let args = build::PluginArgs {
         files: Vec::new(),
         fuel: None,
     };
     let sources = build::sources(&args, project_dir.as_deref())?;
-    let plugins = build::load_all(&host, sources, None).map_err(|e| e.join("; "))?;
+    let plugins = build::load_all(host, sources, None).map_err(|e| e.join("; "))?;
     let compiled = build::compile_all(&plugins, &[], &build::Ir::of(model)?, &|_| {})?;
     if let Some(first) = compiled.failures.first() {
         return Err(format!(

@@ -2,27 +2,10 @@
 //! backend, without a diagnostic, and byte-identically with one and two threads.
 
 use infrac_gen::{policy, sites, topology};
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let bytes = std::fs::read(&p).expect("read");
-                out.insert(p.strip_prefix(dir).expect("prefix").to_path_buf(), bytes);
-            }
-        }
-    }
-    out
-}
+mod common;
+use common::tree;
 
 #[test]
 fn generated_models_build_with_every_backend_at_one_and_two_threads() {

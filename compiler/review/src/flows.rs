@@ -67,7 +67,7 @@ fn is_database(e: &Endpoint, db_zones: &BTreeSet<&str>) -> bool {
 /// Flows in `a` that `b` does not allow, grouped by names with every provenance. A flow whose
 /// names stay but whose addresses change (a host added to a service, a moved VIP) is compared by
 /// address like any other.
-fn missing(a: &Model, b: &Model) -> Vec<FlowChange> {
+fn missing(a: &Model, own: &FlowSet, b: &Model, other: &FlowSet) -> Vec<FlowChange> {
     let mut by_key: BTreeMap<Key, Vec<&Flow>> = BTreeMap::new();
     for g in &b.flows {
         by_key.entry(key(g)).or_default().push(g);
@@ -78,8 +78,6 @@ fn missing(a: &Model, b: &Model) -> Vec<FlowChange> {
             .is_some_and(|gs| gs.iter().any(|g| same(f, g)))
     };
     let db_zones = database_zones(a);
-    let own = FlowSet::new(a);
-    let other = FlowSet::new(b);
     let mut grouped: BTreeMap<Key, FlowChange> = BTreeMap::new();
     for f in a.flows.iter().filter(|f| !unchanged(f) && !other.covers(f)) {
         let entry = grouped.entry(key(f)).or_insert_with(|| FlowChange {
@@ -98,5 +96,9 @@ fn missing(a: &Model, b: &Model) -> Vec<FlowChange> {
 
 /// (newly allowed, newly denied).
 pub fn flow_changes(old: &Model, new: &Model) -> (Vec<FlowChange>, Vec<FlowChange>) {
-    (missing(new, old), missing(old, new))
+    let (old_set, new_set) = (FlowSet::new(old), FlowSet::new(new));
+    (
+        missing(new, &new_set, old, &old_set),
+        missing(old, &old_set, new, &new_set),
+    )
 }

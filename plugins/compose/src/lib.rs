@@ -42,17 +42,10 @@ impl Backend for Compose {
     /// The flows' addresses indexed once for every host of the batch.
     fn compile_units(model: &Model, target: &Target, units: &[String]) -> Vec<UnitResult> {
         let touched = Touched::new(model);
-        units
-            .iter()
-            .map(|u| {
-                let t = Target {
-                    unit: u.clone(),
-                    ..target.clone()
-                };
-                let files = compile_with(model, &touched, &t)?;
-                Ok((files, extra_replica_warnings(model, u)))
-            })
-            .collect()
+        infrac_sdk::each_unit(target, units, |t| {
+            let files = compile_with(model, &touched, t)?;
+            Ok((files, extra_replica_warnings(model, &t.unit)))
+        })
     }
 }
 

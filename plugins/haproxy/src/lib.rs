@@ -86,17 +86,10 @@ impl Backend for Haproxy {
     /// The flows indexed once for every host of the batch.
     fn compile_units(model: &Model, target: &Target, units: &[String]) -> Vec<UnitResult> {
         let flows = access::FlowIndex::new(model);
-        units
-            .iter()
-            .map(|u| {
-                let t = Target {
-                    unit: u.clone(),
-                    ..target.clone()
-                };
-                let files = compile_with(model, &flows, &t)?;
-                Ok((files, unheld_vips(model, &t.unit)))
-            })
-            .collect()
+        infrac_sdk::each_unit(target, units, |t| {
+            let files = compile_with(model, &flows, t)?;
+            Ok((files, unheld_vips(model, &t.unit)))
+        })
     }
 }
 

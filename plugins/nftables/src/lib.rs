@@ -68,16 +68,7 @@ impl Backend for Nftables {
     /// The flows indexed once for every host of the batch.
     fn compile_units(model: &Model, target: &Target, units: &[String]) -> Vec<UnitResult> {
         let index = rules::FlowIndex::new(model);
-        units
-            .iter()
-            .map(|u| {
-                let t = Target {
-                    unit: u.clone(),
-                    ..target.clone()
-                };
-                with_warnings(model, &index, &t)
-            })
-            .collect()
+        infrac_sdk::each_unit(target, units, |t| with_warnings(model, &index, t))
     }
 }
 

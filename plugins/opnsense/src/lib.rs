@@ -65,16 +65,9 @@ impl Backend for Opnsense {
     /// The zones and flows indexed once for every firewall of the batch.
     fn compile_units(model: &Model, target: &Target, units: &[String]) -> Vec<UnitResult> {
         let shared = filter::Shared::new(model);
-        units
-            .iter()
-            .map(|u| {
-                let t = Target {
-                    unit: u.clone(),
-                    ..target.clone()
-                };
-                compile_with(model, &shared, &t).map(|files| (files, Vec::new()))
-            })
-            .collect()
+        infrac_sdk::each_unit(target, units, |t| {
+            compile_with(model, &shared, t).map(|files| (files, Vec::new()))
+        })
     }
 }
 

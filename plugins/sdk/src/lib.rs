@@ -191,16 +191,7 @@ pub trait Backend {
     /// [`Backend::compile_with_warnings`] per unit; override it to share work between units
     /// (an index of the flows by address, say), keeping the result per unit the same.
     fn compile_units(model: &Model, target: &Target, units: &[String]) -> Vec<UnitResult> {
-        units
-            .iter()
-            .map(|u| {
-                let t = Target {
-                    unit: u.clone(),
-                    ..target.clone()
-                };
-                Self::compile_with_warnings(model, &t)
-            })
-            .collect()
+        each_unit(target, units, |t| Self::compile_with_warnings(model, t))
     }
 
     /// Renders one unit with warnings (or notes) about what was rendered. The default is
@@ -212,6 +203,25 @@ pub trait Backend {
     ) -> Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>> {
         Self::compile(model, target).map(|files| (files, Vec::new()))
     }
+}
+
+/// Renders each of `units` of `target` with `render`, given the target with that unit: the
+/// loop of every [`Backend::compile_units`], which an override calls after building what its
+/// units share.
+pub fn each_unit(
+    target: &Target,
+    units: &[String],
+    mut render: impl FnMut(&Target) -> UnitResult,
+) -> Vec<UnitResult> {
+    units
+        .iter()
+        .map(|u| {
+            render(&Target {
+                unit: u.clone(),
+                ..target.clone()
+            })
+        })
+        .collect()
 }
 
 /// Parses the IR the host sends, checking its version.

@@ -166,6 +166,29 @@ pub fn assert_batch_matches_units<B: Backend>(name: &str, model: &Model, target:
     }
 }
 
+/// [`assert_batch_matches_units`] over the corpus (models whose expected errors start with
+/// `code_prefix` left out) and over generated models: three sites of every kind of element, and a
+/// 150-rule policy over 60 objects.
+pub fn assert_batches_match_units_everywhere<B: Backend>(code_prefix: &str, target: &str) {
+    for (name, dir) in corpus(code_prefix) {
+        assert_batch_matches_units::<B>(&name, &model_of(&dir), target);
+    }
+    let sites = infrac_gen::sites::generate(&infrac_gen::sites::Sites {
+        sites: 3,
+        ..infrac_gen::sites::Sites::default()
+    })
+    .expect("valid parameters");
+    assert_batch_matches_units::<B>("sites", &model_from_str(&sites), target);
+    let policy = infrac_gen::policy::generate(&infrac_gen::policy::Params {
+        rules: 150,
+        objects: 60,
+        services: 20,
+        ..infrac_gen::policy::Params::default()
+    })
+    .expect("valid parameters");
+    assert_batch_matches_units::<B>("policy", &model_from_str(&policy.infra()), target);
+}
+
 /// The files as one text for a snapshot: `=== path` then the contents, in path order.
 pub fn snapshot_text(files: &[File]) -> String {
     let mut sorted: Vec<&File> = files.iter().collect();

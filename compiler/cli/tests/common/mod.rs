@@ -1,7 +1,27 @@
-//! Helpers shared by the CLI's integration tests.
+//! Helpers shared by the CLI's integration tests (each test crate uses some of them).
+#![allow(dead_code)]
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// Every file under `dir` with its bytes, by path relative to `dir`.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = std::fs::read(&p).expect("read");
+                out.insert(p.strip_prefix(dir).expect("prefix").to_path_buf(), bytes);
+            }
+        }
+    }
+    out
+}
 
 /// Runs `git -C dir ARGS…` with a fixed identity, asserting success.
 pub fn git(dir: &Path, args: &[&str]) {
