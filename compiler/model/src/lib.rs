@@ -15,11 +15,13 @@
 mod devices;
 mod flows;
 mod ops;
+mod sections;
 mod workloads;
 
 pub use devices::*;
 pub use flows::*;
 pub use ops::*;
+pub use sections::Section;
 pub use workloads::*;
 
 use serde::{Deserialize, Serialize};
@@ -48,32 +50,42 @@ pub struct Model {
     /// The project.
     pub project: Project,
     /// Secrets by name (sources only, never values).
+    #[serde(deserialize_with = "sections::secrets")]
     pub secrets: Vec<Secret>,
     /// Sites with their zones, sorted by name.
     pub sites: Vec<Site>,
     /// Firewalls, switches and routers, sorted by name.
     pub devices: Vec<Device>,
     /// Inter-site links, sorted by name.
+    #[serde(deserialize_with = "sections::links")]
     pub links: Vec<Link>,
     /// Hosts, sorted by name.
     pub hosts: Vec<Host>,
     /// Containerised services, sorted by name.
     pub services: Vec<Service>,
     /// Load balancers, sorted by name.
+    #[serde(deserialize_with = "sections::load_balancers")]
     pub load_balancers: Vec<LoadBalancer>,
     /// VRRP groups, sorted by name.
+    #[serde(deserialize_with = "sections::ha_groups")]
     pub ha_groups: Vec<HaGroup>,
     /// Database clusters, sorted by name.
+    #[serde(deserialize_with = "sections::databases")]
     pub databases: Vec<Database>,
     /// Zero-trust rules as written, sorted by origin.
+    #[serde(deserialize_with = "sections::rules")]
     pub rules: Vec<Rule>,
     /// The flow matrix: every allowed flow, expanded to concrete endpoints, sorted.
+    #[serde(deserialize_with = "sections::flows")]
     pub flows: Vec<Flow>,
     /// Monitoring, when modelled.
+    #[serde(default, deserialize_with = "sections::monitoring")]
     pub monitoring: Option<Monitoring>,
     /// DNS, with every record computed.
+    #[serde(deserialize_with = "sections::dns")]
     pub dns: Dns,
     /// Policy assertions (all satisfied, or the model would not have been built).
+    #[serde(deserialize_with = "sections::policies")]
     pub policies: Vec<Policy>,
 }
 

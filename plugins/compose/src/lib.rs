@@ -6,7 +6,8 @@
 use infrac_sdk::ipnet::IpNet;
 use infrac_sdk::yaml::{quoted, scalar};
 use infrac_sdk::{
-    Backend, Diagnostic, EnvValue, File, Health, Model, Service, Target, TextWriter, UnitResult,
+    Backend, Diagnostic, EnvValue, File, Health, Model, Section, Service, Target, TextWriter,
+    UnitResult,
 };
 use std::collections::{BTreeSet, HashSet};
 
@@ -17,6 +18,17 @@ impl Backend for Compose {
     const NAME: &'static str = "compose";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["compose"];
+    const SKIPS: &'static [Section] = &[
+        Section::Secrets,
+        Section::Links,
+        Section::LoadBalancers,
+        Section::HaGroups,
+        Section::Databases,
+        Section::Rules,
+        Section::Monitoring,
+        Section::Dns,
+        Section::Policies,
+    ];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         model

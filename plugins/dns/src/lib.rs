@@ -40,7 +40,7 @@ pub mod render;
 pub mod reverse;
 pub mod serial;
 
-use infrac_sdk::{Backend, Diagnostic, File, Model, Target};
+use infrac_sdk::{Backend, Diagnostic, File, Model, Section, Target};
 
 /// Where the zone files are installed unless option `zone_directory` says otherwise.
 pub const DEFAULT_ZONE_DIRECTORY: &str = "/etc/bind/infrac";
@@ -52,6 +52,16 @@ impl Backend for Dns {
     const NAME: &'static str = "dns";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["dns"];
+    const SKIPS: &'static [Section] = &[
+        Section::Secrets,
+        Section::Links,
+        Section::HaGroups,
+        Section::Databases,
+        Section::Rules,
+        Section::Flows,
+        Section::Monitoring,
+        Section::Policies,
+    ];
 
     /// One unit (`""`, the whole model) when the model has DNS servers, else none.
     fn units(model: &Model, _target: &str) -> Vec<String> {

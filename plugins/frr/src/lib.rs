@@ -44,7 +44,7 @@ pub mod paths;
 pub mod plan;
 pub mod render;
 
-use infrac_sdk::{Backend, Device, Diagnostic, File, Model, Platform, Target};
+use infrac_sdk::{Backend, Device, Diagnostic, File, Model, Platform, Section, Target};
 
 /// The frr backend.
 pub struct Frr;
@@ -69,6 +69,16 @@ impl Backend for Frr {
     const NAME: &'static str = "frr";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["frr"];
+    const SKIPS: &'static [Section] = &[
+        Section::LoadBalancers,
+        Section::HaGroups,
+        Section::Databases,
+        Section::Rules,
+        Section::Flows,
+        Section::Monitoring,
+        Section::Dns,
+        Section::Policies,
+    ];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         model

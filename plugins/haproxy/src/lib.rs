@@ -43,7 +43,7 @@ mod prefix;
 mod render;
 mod syntax;
 
-use infrac_sdk::{Backend, Diagnostic, File, Model, Target, UnitResult};
+use infrac_sdk::{Backend, Diagnostic, File, Model, Section, Target, UnitResult};
 
 /// The unit names no host that runs a load balancer.
 pub const NOT_A_LOAD_BALANCER_HOST: &str = "HAPROXY001";
@@ -55,6 +55,14 @@ impl Backend for Haproxy {
     const NAME: &'static str = "haproxy";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["haproxy"];
+    const SKIPS: &'static [Section] = &[
+        Section::Secrets,
+        Section::Links,
+        Section::Databases,
+        Section::Rules,
+        Section::Dns,
+        Section::Policies,
+    ];
 
     /// Every host that runs at least one load balancer, sorted by name.
     fn units(model: &Model, _target: &str) -> Vec<String> {

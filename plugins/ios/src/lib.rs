@@ -45,7 +45,7 @@ pub mod config;
 pub mod names;
 pub mod net;
 
-use infrac_sdk::{Backend, Device, DeviceKind, Diagnostic, File, Model, Platform, Target};
+use infrac_sdk::{Backend, Device, DeviceKind, Diagnostic, File, Model, Platform, Section, Target};
 
 /// The ios backend.
 pub struct Ios;
@@ -68,6 +68,16 @@ impl Backend for Ios {
     const NAME: &'static str = "ios";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["ios"];
+    const SKIPS: &'static [Section] = &[
+        Section::Links,
+        Section::LoadBalancers,
+        Section::HaGroups,
+        Section::Databases,
+        Section::Rules,
+        Section::Monitoring,
+        Section::Dns,
+        Section::Policies,
+    ];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         model

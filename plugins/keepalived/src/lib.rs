@@ -47,7 +47,7 @@ pub mod plan;
 pub mod render;
 pub mod words;
 
-use infrac_sdk::{Backend, Diagnostic, File, Model, Target};
+use infrac_sdk::{Backend, Diagnostic, File, Model, Section, Target};
 use std::collections::BTreeSet;
 
 /// The keepalived backend.
@@ -57,6 +57,16 @@ impl Backend for Keepalived {
     const NAME: &'static str = "keepalived";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["keepalived"];
+    const SKIPS: &'static [Section] = &[
+        Section::Secrets,
+        Section::Links,
+        Section::Databases,
+        Section::Rules,
+        Section::Flows,
+        Section::Monitoring,
+        Section::Dns,
+        Section::Policies,
+    ];
 
     /// Every host that is a member of an HA group, sorted.
     fn units(model: &Model, _target: &str) -> Vec<String> {

@@ -34,7 +34,7 @@ mod schedule;
 mod sql;
 mod validate;
 
-use infrac_sdk::{Backend, Database, Diagnostic, File, Flavour, Model, Target};
+use infrac_sdk::{Backend, Database, Diagnostic, File, Flavour, Model, Section, Target};
 
 /// The mysql backend.
 pub struct Mysql;
@@ -43,6 +43,17 @@ impl Backend for Mysql {
     const NAME: &'static str = "mysql";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["mysql"];
+    const SKIPS: &'static [Section] = &[
+        Section::Secrets,
+        Section::Links,
+        Section::LoadBalancers,
+        Section::HaGroups,
+        Section::Rules,
+        Section::Flows,
+        Section::Monitoring,
+        Section::Dns,
+        Section::Policies,
+    ];
 
     /// One unit per database cluster, named after it.
     fn units(model: &Model, _target: &str) -> Vec<String> {

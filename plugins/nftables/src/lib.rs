@@ -38,7 +38,7 @@ pub mod net;
 pub mod render;
 pub mod rules;
 
-use infrac_sdk::{Backend, Diagnostic, File, Model, Target, UnitResult};
+use infrac_sdk::{Backend, Diagnostic, File, Model, Section, Target, UnitResult};
 use std::net::IpAddr;
 
 /// The nftables backend.
@@ -48,6 +48,15 @@ impl Backend for Nftables {
     const NAME: &'static str = "nftables";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["nftables"];
+    const SKIPS: &'static [Section] = &[
+        Section::Secrets,
+        Section::Links,
+        Section::Databases,
+        Section::Rules,
+        Section::Monitoring,
+        Section::Dns,
+        Section::Policies,
+    ];
 
     /// Every host of the model.
     fn units(model: &Model, _target: &str) -> Vec<String> {

@@ -39,7 +39,9 @@ pub mod uuid;
 
 pub use net::Net;
 
-use infrac_sdk::{Backend, DeviceKind, Diagnostic, File, Model, Platform, Target, UnitResult};
+use infrac_sdk::{
+    Backend, DeviceKind, Diagnostic, File, Model, Platform, Section, Target, UnitResult,
+};
 
 /// The opnsense backend.
 pub struct Opnsense;
@@ -48,6 +50,16 @@ impl Backend for Opnsense {
     const NAME: &'static str = "opnsense";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["opnsense"];
+    const SKIPS: &'static [Section] = &[
+        Section::Secrets,
+        Section::LoadBalancers,
+        Section::HaGroups,
+        Section::Databases,
+        Section::Rules,
+        Section::Monitoring,
+        Section::Dns,
+        Section::Policies,
+    ];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         model

@@ -24,15 +24,15 @@ pub fn uuid(key: &str) -> String {
     // Version 8 in bits 48..52 (from the left), variant 0b10 in bits 64..66.
     hash = (hash & !(0xF_u128 << 76)) | (0x8_u128 << 76);
     hash = (hash & !(0x3_u128 << 62)) | (0x2_u128 << 62);
-    let hex = format!("{hash:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let mut out = String::with_capacity(36);
+    for i in 0..32 {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            out.push('-');
+        }
+        let nibble = (hash >> (124 - 4 * i)) & 0xF;
+        out.push(char::from(b"0123456789abcdef"[nibble as usize]));
+    }
+    out
 }
 
 /// The splitmix64 finaliser.

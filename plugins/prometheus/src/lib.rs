@@ -54,7 +54,7 @@ pub mod plan;
 pub mod promql;
 pub mod scrape;
 
-use infrac_sdk::{Backend, Diagnostic, Exporter, File, Model, Target};
+use infrac_sdk::{Backend, Diagnostic, Exporter, File, Model, Section, Target};
 
 /// The prometheus backend.
 pub struct Prometheus;
@@ -63,6 +63,14 @@ impl Backend for Prometheus {
     const NAME: &'static str = "prometheus";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["prometheus"];
+    const SKIPS: &'static [Section] = &[
+        Section::Secrets,
+        Section::Links,
+        Section::HaGroups,
+        Section::Rules,
+        Section::Dns,
+        Section::Policies,
+    ];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         plan::units(model)

@@ -4,6 +4,26 @@
 /// 1.0 cannot carry.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
+/// Whether `c` is written as it is: no entity, not dropped.
+fn plain(c: char) -> bool {
+    match c {
+        '&' | '<' | '>' | '"' | '\'' => false,
+        '\t' | '\n' | '\r' => true,
+        c => (c as u32) >= 0x20 && c != '\u{FFFE}' && c != '\u{FFFF}',
+    }
+}
+
+/// Appends `text` to `out`, escaped as [`escape`] does (text without anything to escape, the
+/// usual case, is copied in one piece).
+fn escape_into(out: &mut String, text: &str) {
+    if text.chars().all(plain) {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -11,12 +31,10 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
+            c if plain(c) => out.push(c),
+            _ => {}
         }
     }
-    out
 }
 
 /// Writes an XML document element by element.
@@ -47,7 +65,11 @@ impl XmlWriter {
         self.out.push('<');
         self.out.push_str(name);
         for (k, v) in attrs {
-            self.out.push_str(&format!(" {k}=\"{}\"", escape(v)));
+            self.out.push(' ');
+            self.out.push_str(k);
+            self.out.push_str("=\"");
+            escape_into(&mut self.out, v);
+            self.out.push('"');
         }
         self.out.push_str(">\n");
         self.open.push(name.to_string());
@@ -58,7 +80,9 @@ impl XmlWriter {
     pub fn close(&mut self) -> &mut Self {
         if let Some(name) = self.open.pop() {
             self.indent();
-            self.out.push_str(&format!("</{name}>\n"));
+            self.out.push_str("</");
+            self.out.push_str(&name);
+            self.out.push_str(">\n");
         }
         self
     }
@@ -66,11 +90,16 @@ impl XmlWriter {
     /// Writes `<name>text</name>` (or `<name/>` for empty text).
     pub fn leaf(&mut self, name: &str, text: &str) -> &mut Self {
         self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
         if text.is_empty() {
-            self.out.push_str(&format!("<{name}/>\n"));
+            self.out.push_str("/>\n");
         } else {
-            self.out
-                .push_str(&format!("<{name}>{}</{name}>\n", escape(text)));
+            self.out.push('>');
+            escape_into(&mut self.out, text);
+            self.out.push_str("</");
+            self.out.push_str(name);
+            self.out.push_str(">\n");
         }
         self
     }
@@ -110,5 +139,7 @@ mod tests {
     #[test]
     fn drops_characters_xml_cannot_carry() {
         assert_eq!(escape("a\u{1}b"), "ab");
+        assert_eq!(escape("tab\there"), "tab\there");
+        assert_eq!(escape("it's \u{FFFE}<"), "it&apos;s &lt;");
     }
 }

@@ -166,19 +166,40 @@ pub fn assert_batch_matches_units<B: Backend>(name: &str, model: &Model, target:
     }
 }
 
-/// [`assert_batch_matches_units`] over the corpus (models whose expected errors start with
-/// `code_prefix` left out) and over generated models: three sites of every kind of element, and a
-/// 150-rule policy over 60 objects.
-pub fn assert_batches_match_units_everywhere<B: Backend>(code_prefix: &str, target: &str) {
-    for (name, dir) in corpus(code_prefix) {
-        assert_batch_matches_units::<B>(&name, &model_of(&dir), target);
+/// Reading the model without the sections `B` skips ([`Backend::SKIPS`], what the SDK does in
+/// the plugin) renders every unit exactly as reading all of it: a backend that skips a section
+/// it reads fails here.
+pub fn assert_skips_change_nothing<B: Backend>(name: &str, model: &Model, target: &str) {
+    let skipped = Model::from_json_skipping(&model.to_json(), B::SKIPS)
+        .unwrap_or_else(|e| panic!("{name}: the IR reads back: {e}"));
+    let units = B::units(model, target);
+    assert_eq!(
+        B::units(&skipped, target),
+        units,
+        "{name}: units without {:?}",
+        B::SKIPS
+    );
+    let whole = B::compile_units(model, &Target::whole(target), &units);
+    let without = B::compile_units(&skipped, &Target::whole(target), &units);
+    for ((unit, a), b) in units.iter().zip(whole).zip(without) {
+        assert_eq!(
+            b,
+            a,
+            "{name}: unit `{unit}` rendered without {:?}",
+            B::SKIPS
+        );
     }
+}
+
+/// [`assert_batch_matches_units`] and [`assert_skips_change_nothing`] over the corpus (models
+/// whose expected errors start with `code_prefix` left out) and over generated models: three
+/// sites of every kind of element, and a 150-rule policy over 60 objects.
+pub fn assert_batches_match_units_everywhere<B: Backend>(code_prefix: &str, target: &str) {
     let sites = infrac_gen::sites::generate(&infrac_gen::sites::Sites {
         sites: 3,
         ..infrac_gen::sites::Sites::default()
     })
     .expect("valid parameters");
-    assert_batch_matches_units::<B>("sites", &model_from_str(&sites), target);
     let policy = infrac_gen::policy::generate(&infrac_gen::policy::Params {
         rules: 150,
         objects: 60,
@@ -186,7 +207,17 @@ pub fn assert_batches_match_units_everywhere<B: Backend>(code_prefix: &str, targ
         ..infrac_gen::policy::Params::default()
     })
     .expect("valid parameters");
-    assert_batch_matches_units::<B>("policy", &model_from_str(&policy.infra()), target);
+    let models = corpus(code_prefix)
+        .into_iter()
+        .map(|(name, dir)| (name, model_of(&dir)))
+        .chain([
+            ("sites".to_string(), model_from_str(&sites)),
+            ("policy".to_string(), model_from_str(&policy.infra())),
+        ]);
+    for (name, model) in models {
+        assert_batch_matches_units::<B>(&name, &model, target);
+        assert_skips_change_nothing::<B>(&name, &model, target);
+    }
 }
 
 /// The files as one text for a snapshot: `=== path` then the contents, in path order.
