@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use cap_std::ambient_authority;
 use cap_std::fs::Dir;
+use rayon::prelude::*;
 
 use crate::manifest::{Manifest, ManifestEntry};
 use crate::path::{MANIFEST_NAME, validate_path};
@@ -38,6 +39,10 @@ pub fn write_tree(
     write_tree_with(out_dir, files, secrets, mode, &|_| Ok(()))
 }
 
+/// A hook called with a file's index after it is written (tests inject failures with it);
+/// files are written in parallel, so it is called from several threads.
+pub(crate) type AfterWrite = dyn Fn(usize) -> io::Result<()> + Sync;
+
 /// A file ready to be written.
 struct Prepared {
     path: String,
@@ -51,7 +56,7 @@ pub(crate) fn write_tree_with(
     mut files: Vec<OutputFile>,
     secrets: &dyn SecretResolver,
     mode: SecretMode,
-    after_write: &dyn Fn(usize) -> io::Result<()>,
+    after_write: &AfterWrite,
 ) -> Result<Summary, EmitError> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     check_paths(&files)?;
@@ -120,7 +125,7 @@ pub(crate) fn write_tree_with(
     )
     .and_then(|()| swap(&parent, &tmp_name, &name, replaced, out_dir));
     if let Err(e) = written {
-        let _ = parent.remove_dir_all(&tmp_name);
+        remove_tree(&parent, &tmp_name);
         return Err(e);
     }
 
@@ -236,39 +241,42 @@ fn create_temp_dir(parent: &Dir, name: &str) -> io::Result<String> {
     Err(last)
 }
 
+/// Writes every file (in parallel: creating small files is mostly system time, which the
+/// cores share) and then the manifest. Directories are created first, once each.
 fn write_all(
     parent: &Dir,
     tmp_name: &str,
     files: &[Prepared],
     entries: &[ManifestEntry],
-    after_write: &dyn Fn(usize) -> io::Result<()>,
+    after_write: &AfterWrite,
     tmp_path: &Path,
 ) -> Result<(), EmitError> {
     let tmp = parent
         .open_dir(tmp_name)
         .map_err(io_err("open", tmp_path))?;
-    // Directories made so far: most files share theirs with the file before (one directory
-    // per device), and resolving an existing path again through the capability costs more
-    // than writing a small file.
-    let mut made: BTreeSet<&str> = BTreeSet::new();
-    for (i, file) in files.iter().enumerate() {
-        let target = tmp_path.join(&file.path);
-        if let Some((dir, _)) = file.path.rsplit_once('/')
-            && !made.contains(dir)
-        {
-            tmp.create_dir_all(dir).map_err(io_err("create", &target))?;
-            let mut d = dir;
-            loop {
-                made.insert(d);
-                match d.rsplit_once('/') {
-                    Some((up, _)) => d = up,
-                    None => break,
-                }
-            }
-        }
+    // Every directory, parents before children (sorted), each made once: resolving an
+    // existing path again through the capability costs more than writing a small file.
+    let dirs: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('/').map(|(dir, _)| dir))
+        .flat_map(|dir| {
+            dir.match_indices('/')
+                .map(move |(i, _)| &dir[..i])
+                .chain(std::iter::once(dir))
+        })
+        .collect();
+    for dir in dirs {
+        tmp.create_dir(dir)
+            .map_err(io_err("create", &tmp_path.join(dir)))?;
+    }
+    let failed = files.par_iter().enumerate().find_map_first(|(i, file)| {
         tmp.write(&file.path, &file.bytes)
-            .map_err(io_err("write", &target))?;
-        after_write(i).map_err(io_err("write", &target))?;
+            .and_then(|()| after_write(i))
+            .err()
+            .map(|e| io_err("write", &tmp_path.join(&file.path))(e))
+    });
+    if let Some(e) = failed {
+        return Err(e);
     }
     let manifest = Manifest {
         version: 1,
@@ -277,6 +285,30 @@ fn write_all(
     tmp.write(MANIFEST_NAME, manifest.to_bytes())
         .map_err(io_err("write", &tmp_path.join(MANIFEST_NAME)))?;
     Ok(())
+}
+
+/// Removes the directory `name` of `parent` and everything in it, subdirectories in parallel.
+/// Best effort: what cannot be removed stays.
+fn remove_tree(parent: &Dir, name: &str) {
+    if let Ok(dir) = parent.open_dir(name) {
+        let mut subdirs = Vec::new();
+        for entry in dir.entries().into_iter().flatten().flatten() {
+            let entry_name = entry.file_name();
+            let Some(entry_name) = entry_name.to_str() else {
+                continue;
+            };
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                subdirs.push(entry_name.to_string());
+            } else {
+                let _ = dir.remove_file(entry_name);
+            }
+        }
+        subdirs.par_iter().for_each(|sub| remove_tree(&dir, sub));
+    }
+    if parent.remove_dir(name).is_err() {
+        // A name that is not valid UTF-8, say: the sequential removal handles everything.
+        let _ = parent.remove_dir_all(name);
+    }
 }
 
 /// Put the tree at `tmp` in place of `name`; afterwards the old tree (if any)
@@ -295,7 +327,7 @@ fn swap(
     }
     if exchange(parent, tmp, name).is_ok() {
         // `tmp` now holds the previous tree.
-        let _ = parent.remove_dir_all(tmp);
+        remove_tree(parent, tmp);
         return Ok(());
     }
     let old = format!("{tmp}-old");
@@ -306,7 +338,7 @@ fn swap(
         let _ = parent.rename(&old, parent, name);
         return Err(io_err("rename into", out_dir)(e));
     }
-    let _ = parent.remove_dir_all(&old);
+    remove_tree(parent, &old);
     Ok(())
 }
 

@@ -205,7 +205,7 @@ impl Model {
 
     /// The site named `name`.
     pub fn site(&self, name: &str) -> Option<&Site> {
-        self.sites.iter().find(|s| s.name == name)
+        by_name(&self.sites, name, |s| &s.name).map(|(_, s)| s)
     }
 
     /// The zone with key `site.zone`.
@@ -216,17 +216,40 @@ impl Model {
 
     /// The host named `name`.
     pub fn host(&self, name: &str) -> Option<&Host> {
-        self.hosts.iter().find(|h| h.name == name)
+        self.host_indexed(name).map(|(_, h)| h)
+    }
+
+    /// The host named `name` with its index in [`Model::hosts`] (for IR paths).
+    pub fn host_indexed(&self, name: &str) -> Option<(usize, &Host)> {
+        by_name(&self.hosts, name, |h| &h.name)
     }
 
     /// The device named `name`.
     pub fn device(&self, name: &str) -> Option<&Device> {
-        self.devices.iter().find(|d| d.name == name)
+        self.device_indexed(name).map(|(_, d)| d)
+    }
+
+    /// The device named `name` with its index in [`Model::devices`] (for IR paths).
+    pub fn device_indexed(&self, name: &str) -> Option<(usize, &Device)> {
+        by_name(&self.devices, name, |d| &d.name)
     }
 
     /// The service named `name`.
     pub fn service(&self, name: &str) -> Option<&Service> {
-        self.services.iter().find(|s| s.name == name)
+        by_name(&self.services, name, |s| &s.name).map(|(_, s)| s)
+    }
+}
+
+/// The element of `items` named `name`: a binary search, since the IR sorts its collections by
+/// name, then a scan, so that a model built by hand in any order is still answered right.
+fn by_name<'a, T>(
+    items: &'a [T],
+    name: &str,
+    key: impl Fn(&T) -> &String,
+) -> Option<(usize, &'a T)> {
+    match items.binary_search_by(|item| key(item).as_str().cmp(name)) {
+        Ok(i) => items.get(i).map(|item| (i, item)),
+        Err(_) => items.iter().enumerate().find(|(_, item)| key(item) == name),
     }
 }
 
@@ -235,4 +258,27 @@ impl Model {
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(Model);
     serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::by_name;
+
+    fn find(items: &[String], name: &str) -> Option<(usize, String)> {
+        by_name(items, name, |s| s).map(|(i, s)| (i, s.clone()))
+    }
+
+    #[test]
+    fn by_name_finds_in_sorted_and_unsorted_collections() {
+        let sorted: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        for (i, name) in ["a", "b", "c", "d"].into_iter().enumerate() {
+            assert_eq!(find(&sorted, name), Some((i, name.to_string())));
+        }
+        assert_eq!(find(&sorted, "e"), None);
+        let unsorted: Vec<String> = ["d", "a", "c", "b"].map(String::from).to_vec();
+        for (i, name) in ["d", "a", "c", "b"].into_iter().enumerate() {
+            assert_eq!(find(&unsorted, name), Some((i, name.to_string())));
+        }
+        assert_eq!(find(&unsorted, "e"), None);
+    }
 }

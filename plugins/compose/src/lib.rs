@@ -6,10 +6,10 @@
 use infrac_sdk::ipnet::IpNet;
 use infrac_sdk::yaml::{quoted, scalar};
 use infrac_sdk::{
-    Backend, Diagnostic, EnvValue, File, Health, Model, Section, Service, Target, TextWriter,
+    Backend, Diagnostic, EnvValue, File, Health, Host, Model, Section, Service, Target, TextWriter,
     UnitResult,
 };
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The compose backend.
 pub struct Compose;
@@ -40,7 +40,7 @@ impl Backend for Compose {
     }
 
     fn compile(model: &Model, target: &Target) -> Result<Vec<File>, Vec<Diagnostic>> {
-        compile_with(model, &Touched::new(model), target)
+        compile_with(model, &Touched::new(model), &Placed::new(model), target)
     }
 
     fn compile_with_warnings(
@@ -51,39 +51,68 @@ impl Backend for Compose {
         Ok((files, extra_replica_warnings(model, &target.unit)))
     }
 
-    /// The flows' addresses indexed once for every host of the batch.
+    /// The flows' addresses, the hosts and their services indexed once for every host of the
+    /// batch.
     fn compile_units(model: &Model, target: &Target, units: &[String]) -> Vec<UnitResult> {
         let touched = Touched::new(model);
+        let placed = Placed::new(model);
         infrac_sdk::each_unit(target, units, |t| {
-            let files = compile_with(model, &touched, t)?;
-            Ok((files, extra_replica_warnings(model, &t.unit)))
+            let files = compile_with(model, &touched, &placed, t)?;
+            let services = placed.services_on(&t.unit);
+            Ok((files, replica_warnings(services, &t.unit)))
         })
+    }
+}
+
+/// The hosts by name, and the services placed on each (in model order), with their indexes.
+struct Placed<'m> {
+    hosts: HashMap<&'m str, (usize, &'m Host)>,
+    services: HashMap<&'m str, Vec<(usize, &'m Service)>>,
+}
+
+impl<'m> Placed<'m> {
+    fn new(model: &'m Model) -> Placed<'m> {
+        let mut hosts = HashMap::new();
+        for (i, h) in model.hosts.iter().enumerate() {
+            hosts.entry(h.name.as_str()).or_insert((i, h));
+        }
+        let mut services: HashMap<&str, Vec<(usize, &Service)>> = HashMap::new();
+        for (i, s) in model.services.iter().enumerate() {
+            let mut seen = HashSet::new();
+            for h in &s.hosts {
+                if seen.insert(h.as_str()) {
+                    services.entry(h.as_str()).or_default().push((i, s));
+                }
+            }
+        }
+        Placed { hosts, services }
+    }
+
+    /// The services on host `name`, with their indexes in the model.
+    fn services_on(&self, name: &str) -> &[(usize, &'m Service)] {
+        self.services
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 }
 
 fn compile_with(
     model: &Model,
     touched: &Touched,
+    placed: &Placed,
     target: &Target,
 ) -> Result<Vec<File>, Vec<Diagnostic>> {
     {
-        let Some((index, host)) = model
-            .hosts
-            .iter()
-            .enumerate()
-            .find(|(_, h)| h.name == target.unit)
-        else {
+        let Some(&(index, host)) = placed.hosts.get(target.unit.as_str()) else {
             return Err(vec![Diagnostic::error(
                 "COMPOSE001",
                 "",
                 format!("no host named `{}`", target.unit),
             )]);
         };
-        let services: Vec<&Service> = model
-            .services
-            .iter()
-            .filter(|s| s.hosts.contains(&host.name))
-            .collect();
+        let placed_here = placed.services_on(&host.name);
+        let services: Vec<&Service> = placed_here.iter().map(|&(_, s)| s).collect();
         if services.is_empty() {
             return Err(vec![Diagnostic::error(
                 "COMPOSE002",
@@ -92,12 +121,9 @@ fn compile_with(
             )]);
         }
         // COMPOSE004: replica K publishes host port `port + K - 1`, which must exist.
-        let beyond: Vec<Diagnostic> = model
-            .services
+        let beyond: Vec<Diagnostic> = placed_here
             .iter()
-            .enumerate()
-            .filter(|(_, s)| s.hosts.contains(&host.name))
-            .filter_map(|(i, s)| {
+            .filter_map(|&(i, s)| {
                 let port = s.port?;
                 let last = u32::from(port) + s.replicas.max(1) - 1;
                 (last > u32::from(u16::MAX)).then(|| {
@@ -130,12 +156,15 @@ fn compile_with(
 /// targets), so the copies beyond the first are started and never reached. Rendered as the
 /// model says (N copies), reported so the loss of capacity is not silent.
 pub fn extra_replica_warnings(model: &Model, host: &str) -> Vec<Diagnostic> {
-    model
-        .services
+    replica_warnings(Placed::new(model).services_on(host), host)
+}
+
+/// [`extra_replica_warnings`] for the services on `host`, with their indexes.
+fn replica_warnings(services: &[(usize, &Service)], host: &str) -> Vec<Diagnostic> {
+    services
         .iter()
-        .enumerate()
-        .filter(|(_, s)| s.replicas > 1 && s.hosts.iter().any(|h| h == host))
-        .filter_map(|(i, s)| {
+        .filter(|(_, s)| s.replicas > 1)
+        .filter_map(|&(i, s)| {
             let port = s.port?;
             let last = u32::from(port) + s.replicas - 1;
             Some(Diagnostic::warning(

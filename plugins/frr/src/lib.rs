@@ -91,10 +91,8 @@ impl Backend for Frr {
 
     fn compile(model: &Model, target: &Target) -> Result<Vec<File>, Vec<Diagnostic>> {
         let Some((index, device)) = model
-            .devices
-            .iter()
-            .enumerate()
-            .find(|(_, d)| d.name == target.unit && runs_frr(d))
+            .device_indexed(&target.unit)
+            .filter(|(_, d)| runs_frr(d))
         else {
             return Err(vec![Diagnostic::error(
                 codes::UNKNOWN_UNIT,

@@ -66,21 +66,18 @@ impl Backend for Haproxy {
 
     /// Every host that runs at least one load balancer, sorted by name.
     fn units(model: &Model, _target: &str) -> Vec<String> {
+        let placement = plan::Placement::new(model);
         model
             .hosts
             .iter()
-            .filter(|h| {
-                model
-                    .load_balancers
-                    .iter()
-                    .any(|lb| lb.hosts.contains(&h.name))
-            })
+            .filter(|h| !placement.on_host(&h.name).is_empty())
             .map(|h| h.name.clone())
             .collect()
     }
 
     fn compile(model: &Model, target: &Target) -> Result<Vec<File>, Vec<Diagnostic>> {
-        compile_with(model, &access::FlowIndex::new(model), target)
+        let placement = plan::Placement::new(model);
+        compile_with(model, &access::FlowIndex::new(model), &placement, target)
     }
 
     fn compile_with_warnings(
@@ -88,15 +85,17 @@ impl Backend for Haproxy {
         target: &Target,
     ) -> Result<(Vec<File>, Vec<Diagnostic>), Vec<Diagnostic>> {
         let files = Self::compile(model, target)?;
-        Ok((files, unheld_vips(model, &target.unit)))
+        let placement = plan::Placement::new(model);
+        Ok((files, unheld_vips(model, &placement, &target.unit)))
     }
 
-    /// The flows indexed once for every host of the batch.
+    /// The flows and the load balancers' placement indexed once for every host of the batch.
     fn compile_units(model: &Model, target: &Target, units: &[String]) -> Vec<UnitResult> {
         let flows = access::FlowIndex::new(model);
+        let placement = plan::Placement::new(model);
         infrac_sdk::each_unit(target, units, |t| {
-            let files = compile_with(model, &flows, t)?;
-            Ok((files, unheld_vips(model, &t.unit)))
+            let files = compile_with(model, &flows, &placement, t)?;
+            Ok((files, unheld_vips(model, &placement, &t.unit)))
         })
     }
 }
@@ -104,33 +103,25 @@ impl Backend for Haproxy {
 fn compile_with(
     model: &Model,
     flows: &access::FlowIndex,
+    placement: &plan::Placement,
     target: &Target,
 ) -> Result<Vec<File>, Vec<Diagnostic>> {
     {
-        let Some((index, host)) = model
-            .hosts
-            .iter()
-            .enumerate()
-            .find(|(_, h)| h.name == target.unit)
-        else {
+        let Some((index, host)) = model.host_indexed(&target.unit) else {
             return Err(vec![Diagnostic::error(
                 NOT_A_LOAD_BALANCER_HOST,
                 "",
                 format!("no host named `{}`", target.unit),
             )]);
         };
-        if !model
-            .load_balancers
-            .iter()
-            .any(|lb| lb.hosts.contains(&host.name))
-        {
+        if placement.on_host(&host.name).is_empty() {
             return Err(vec![Diagnostic::error(
                 NOT_A_LOAD_BALANCER_HOST,
                 format!("/hosts/{index}"),
                 format!("host `{}` runs no load balancer", host.name),
             )]);
         }
-        let plan = plan::host_plan_indexed(model, flows, index, host)?;
+        let plan = plan::host_plan_indexed(model, flows, placement, index, host)?;
         Ok(vec![File::text(
             format!("haproxy/{}/{}/haproxy.cfg", host.site, host.name),
             render::config(model, &plan),
@@ -140,16 +131,15 @@ fn compile_with(
 
 /// HAPROXY009 for each load balancer on `host` whose VIP no HA group holds and the host does
 /// not have: HAProxy binds it, but no artifact puts the address on the host.
-fn unheld_vips(model: &Model, host: &str) -> Vec<Diagnostic> {
-    let Some(h) = model.hosts.iter().find(|h| h.name == host) else {
+fn unheld_vips(model: &Model, placement: &plan::Placement, host: &str) -> Vec<Diagnostic> {
+    let Some(h) = model.host(host) else {
         return Vec::new();
     };
-    model
-        .load_balancers
+    placement
+        .on_host(host)
         .iter()
-        .enumerate()
-        .filter(|(_, lb)| lb.hosts.iter().any(|n| n == host))
-        .filter(|(_, lb)| !model.ha_groups.iter().any(|g| g.vips.contains(&lb.vip)))
+        .filter_map(|&i| Some((i, model.load_balancers.get(i)?)))
+        .filter(|(_, lb)| placement.groups_holding(lb.vip).is_empty())
         .filter(|(_, lb)| !h.addresses.iter().any(|a| a.address == lb.vip))
         .map(|(i, lb)| {
             Diagnostic::warning(

@@ -5,8 +5,53 @@ use crate::access::{Access, FlowIndex, access_indexed};
 use crate::capability::{self, check_load_balancer};
 use crate::syntax::endpoint;
 use infrac_sdk::{Diagnostic, Exporter, Host, LoadBalancer, Model};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
+
+/// Which load balancers each host runs and which HA groups hold each VIP, in model order:
+/// built once per batch, so that planning a host does not scan every load balancer.
+pub struct Placement<'m> {
+    on_host: HashMap<&'m str, Vec<usize>>,
+    groups: HashMap<IpAddr, Vec<&'m str>>,
+}
+
+impl<'m> Placement<'m> {
+    /// Indexes `model`.
+    pub fn new(model: &'m Model) -> Placement<'m> {
+        let mut on_host: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, lb) in model.load_balancers.iter().enumerate() {
+            for h in &lb.hosts {
+                let list = on_host.entry(h.as_str()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        let mut groups: HashMap<IpAddr, Vec<&str>> = HashMap::new();
+        for g in &model.ha_groups {
+            for vip in &g.vips {
+                let list = groups.entry(*vip).or_default();
+                if list.last() != Some(&g.name.as_str()) {
+                    list.push(g.name.as_str());
+                }
+            }
+        }
+        Placement { on_host, groups }
+    }
+
+    /// The indexes of the load balancers `host` runs.
+    pub fn on_host(&self, host: &str) -> &[usize] {
+        self.on_host
+            .get(host)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The HA groups holding `vip`.
+    pub fn groups_holding(&self, vip: IpAddr) -> &[&'m str] {
+        self.groups.get(&vip).map(Vec::as_slice).unwrap_or_default()
+    }
+}
 
 /// Two listeners on one address and port.
 pub const BIND_CONFLICT: &str = "HAPROXY006";
@@ -79,6 +124,7 @@ pub struct StatsPlan {
 pub fn host_plan_indexed<'m>(
     model: &'m Model,
     flows: &FlowIndex,
+    placement: &Placement,
     host_index: usize,
     host: &'m Host,
 ) -> Result<HostPlan<'m>, Vec<Diagnostic>> {
@@ -86,10 +132,10 @@ pub fn host_plan_indexed<'m>(
     let mut balancers = Vec::new();
     // (address, port) → (IR path, load balancer names)
     let mut stats: BTreeMap<(IpAddr, u16), (String, Vec<String>)> = BTreeMap::new();
-    for (index, lb) in model.load_balancers.iter().enumerate() {
-        if !lb.hosts.contains(&host.name) {
+    for &index in placement.on_host(&host.name) {
+        let Some(lb) = model.load_balancers.get(index) else {
             continue;
-        }
+        };
         errors.extend(check_load_balancer(index, lb));
         let mut ports = Vec::new();
         if lb.tls.is_some() {
@@ -106,11 +152,10 @@ pub fn host_plan_indexed<'m>(
                 access: access_indexed(model, flows, lb.vip, port),
             })
             .collect();
-        let ha_groups: Vec<String> = model
-            .ha_groups
+        let ha_groups: Vec<String> = placement
+            .groups_holding(lb.vip)
             .iter()
-            .filter(|g| g.vips.contains(&lb.vip))
-            .map(|g| g.name.clone())
+            .map(|g| g.to_string())
             .collect();
         if let Some(port) = lb.stats_port {
             match stats_address(model, host, port) {

@@ -84,7 +84,7 @@ impl Backend for Keepalived {
             .ha_groups
             .iter()
             .any(|g| g.members.iter().any(|m| m.host == name));
-        let found = model.hosts.iter().enumerate().find(|(_, h)| h.name == name);
+        let found = model.host_indexed(name);
         let (Some((hi, host)), true) = (found, member) else {
             return Err(vec![Diagnostic::error(
                 codes::NOT_A_MEMBER,

@@ -89,12 +89,7 @@ fn compile_with(
     target: &Target,
 ) -> Result<Vec<File>, Vec<Diagnostic>> {
     {
-        let Some((index, device)) = model
-            .devices
-            .iter()
-            .enumerate()
-            .find(|(_, d)| d.name == target.unit)
-        else {
+        let Some((index, device)) = model.device_indexed(&target.unit) else {
             return Err(vec![Diagnostic::error(
                 "OPNSENSE002",
                 "",
