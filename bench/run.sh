@@ -7,6 +7,8 @@
 #   bench/run.sh                      every preset
 #   bench/run.sh policy topology      some of them
 #   RUNS=5 bench/run.sh sites-100     best of 5 (default 3)
+#   BENCH_TMP=/dev/shm bench/run.sh   models and outputs on a memory filesystem: the figures
+#                                     then leave out the disk, whose speed varies far more
 #
 # Presets: policy (2,000 terms over 500 objects, targets ios, opnsense and nftables), topology
 # (20 devices), sites-10, sites-100, sites-1000 (every backend). Needs GNU time
@@ -25,7 +27,7 @@ if [[ ! -x /usr/bin/time ]]; then
 fi
 cargo build --release --locked --quiet -p infrac-cli -p infrac-gen
 bin="$CARGO_TARGET_DIR/release"
-work="$(mktemp -d)"
+work="$(mktemp -d -p "${BENCH_TMP:-${TMPDIR:-/tmp}}")"
 trap 'rm -rf "$work"' EXIT
 export INFRAC_CACHE_DIR="$work/cache"
 
