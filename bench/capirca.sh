@@ -10,6 +10,7 @@
 #   bench/capirca.sh                          2,000 terms over 500 objects, seed 1
 #   bench/capirca.sh --rules 500 --seed 7     any `infrac-gen policy` flags
 #   CAPIRCA_VERSION=2.0.9 CAPIRCA_VENV=DIR RUNS=3 bench/capirca.sh
+#   BENCH_TMP=/dev/shm bench/capirca.sh       inputs and outputs of both on a memory filesystem
 #
 # Needs python3 with venv, network access to PyPI the first time, and GNU time.
 set -euo pipefail
@@ -31,7 +32,7 @@ if [[ ! -x "$venv/bin/aclgen" ]]; then
 fi
 cargo build --release --locked --quiet -p infrac-cli -p infrac-gen
 bin="$CARGO_TARGET_DIR/release"
-work="$(mktemp -d)"
+work="$(mktemp -d -p "${BENCH_TMP:-${TMPDIR:-/tmp}}")"
 trap 'rm -rf "$work"' EXIT
 export INFRAC_CACHE_DIR="$work/cache"
 
