@@ -55,6 +55,7 @@ pub struct Model {
     /// Sites with their zones, sorted by name.
     pub sites: Vec<Site>,
     /// Firewalls, switches and routers, sorted by name.
+    #[serde(deserialize_with = "sections::devices")]
     pub devices: Vec<Device>,
     /// Inter-site links, sorted by name.
     #[serde(deserialize_with = "sections::links")]
@@ -62,6 +63,7 @@ pub struct Model {
     /// Hosts, sorted by name.
     pub hosts: Vec<Host>,
     /// Containerised services, sorted by name.
+    #[serde(deserialize_with = "sections::services")]
     pub services: Vec<Service>,
     /// Load balancers, sorted by name.
     #[serde(deserialize_with = "sections::load_balancers")]

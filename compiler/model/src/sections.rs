@@ -15,6 +15,10 @@ use std::cell::Cell;
 pub enum Section {
     /// `secrets`.
     Secrets,
+    /// `devices`.
+    Devices,
+    /// `services`.
+    Services,
     /// `links`.
     Links,
     /// `load_balancers`.
@@ -95,6 +99,8 @@ macro_rules! readers {
 
 readers! {
     secrets => Secrets,
+    devices => Devices,
+    services => Services,
     links => Links,
     load_balancers => LoadBalancers,
     ha_groups => HaGroups,

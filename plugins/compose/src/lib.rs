@@ -19,6 +19,7 @@ impl Backend for Compose {
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["compose"];
     const SKIPS: &'static [Section] = &[
+        Section::Devices,
         Section::Secrets,
         Section::Links,
         Section::LoadBalancers,

@@ -53,6 +53,8 @@ impl Backend for Dns {
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["dns"];
     const SKIPS: &'static [Section] = &[
+        Section::Devices,
+        Section::Services,
         Section::Secrets,
         Section::Links,
         Section::HaGroups,

@@ -56,6 +56,8 @@ impl Backend for Haproxy {
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["haproxy"];
     const SKIPS: &'static [Section] = &[
+        Section::Devices,
+        Section::Services,
         Section::Secrets,
         Section::Links,
         Section::Databases,

@@ -58,6 +58,8 @@ impl Backend for Keepalived {
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["keepalived"];
     const SKIPS: &'static [Section] = &[
+        Section::Devices,
+        Section::Services,
         Section::Secrets,
         Section::Links,
         Section::Databases,

@@ -44,6 +44,8 @@ impl Backend for Mysql {
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["mysql"];
     const SKIPS: &'static [Section] = &[
+        Section::Devices,
+        Section::Services,
         Section::Secrets,
         Section::Links,
         Section::LoadBalancers,

@@ -49,6 +49,7 @@ impl Backend for Nftables {
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["nftables"];
     const SKIPS: &'static [Section] = &[
+        Section::Devices,
         Section::Secrets,
         Section::Links,
         Section::Databases,

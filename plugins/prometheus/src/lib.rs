@@ -64,6 +64,7 @@ impl Backend for Prometheus {
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["prometheus"];
     const SKIPS: &'static [Section] = &[
+        Section::Devices,
         Section::Secrets,
         Section::Links,
         Section::HaGroups,
