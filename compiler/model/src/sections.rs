@@ -40,6 +40,30 @@ pub enum Section {
 }
 
 impl Section {
+    /// Every section a reader can leave unbuilt.
+    pub const ALL: [Section; 12] = [
+        Section::Secrets,
+        Section::Devices,
+        Section::Services,
+        Section::Links,
+        Section::LoadBalancers,
+        Section::HaGroups,
+        Section::Databases,
+        Section::Rules,
+        Section::Flows,
+        Section::Monitoring,
+        Section::Dns,
+        Section::Policies,
+    ];
+
+    /// The sections not in `reads`: what a reader of only those skips.
+    pub fn all_but(reads: &[Section]) -> Vec<Section> {
+        Section::ALL
+            .into_iter()
+            .filter(|s| !reads.contains(s))
+            .collect()
+    }
+
     fn bit(self) -> u32 {
         1 << self as u32
     }

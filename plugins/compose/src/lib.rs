@@ -18,18 +18,7 @@ impl Backend for Compose {
     const NAME: &'static str = "compose";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["compose"];
-    const SKIPS: &'static [Section] = &[
-        Section::Devices,
-        Section::Secrets,
-        Section::Links,
-        Section::LoadBalancers,
-        Section::HaGroups,
-        Section::Databases,
-        Section::Rules,
-        Section::Monitoring,
-        Section::Dns,
-        Section::Policies,
-    ];
+    const READS: &'static [Section] = &[Section::Services, Section::Flows];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         model

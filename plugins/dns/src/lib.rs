@@ -52,18 +52,7 @@ impl Backend for Dns {
     const NAME: &'static str = "dns";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["dns"];
-    const SKIPS: &'static [Section] = &[
-        Section::Devices,
-        Section::Services,
-        Section::Secrets,
-        Section::Links,
-        Section::HaGroups,
-        Section::Databases,
-        Section::Rules,
-        Section::Flows,
-        Section::Monitoring,
-        Section::Policies,
-    ];
+    const READS: &'static [Section] = &[Section::LoadBalancers, Section::Dns];
 
     /// One unit (`""`, the whole model) when the model has DNS servers, else none.
     fn units(model: &Model, _target: &str) -> Vec<String> {

@@ -69,15 +69,11 @@ impl Backend for Frr {
     const NAME: &'static str = "frr";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["frr"];
-    const SKIPS: &'static [Section] = &[
-        Section::LoadBalancers,
-        Section::HaGroups,
-        Section::Databases,
-        Section::Rules,
-        Section::Flows,
-        Section::Monitoring,
-        Section::Dns,
-        Section::Policies,
+    const READS: &'static [Section] = &[
+        Section::Secrets,
+        Section::Devices,
+        Section::Services,
+        Section::Links,
     ];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {

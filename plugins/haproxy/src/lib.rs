@@ -55,15 +55,11 @@ impl Backend for Haproxy {
     const NAME: &'static str = "haproxy";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["haproxy"];
-    const SKIPS: &'static [Section] = &[
-        Section::Devices,
-        Section::Services,
-        Section::Secrets,
-        Section::Links,
-        Section::Databases,
-        Section::Rules,
-        Section::Dns,
-        Section::Policies,
+    const READS: &'static [Section] = &[
+        Section::LoadBalancers,
+        Section::HaGroups,
+        Section::Flows,
+        Section::Monitoring,
     ];
 
     /// Every host that runs at least one load balancer, sorted by name.

@@ -68,15 +68,11 @@ impl Backend for Ios {
     const NAME: &'static str = "ios";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["ios"];
-    const SKIPS: &'static [Section] = &[
-        Section::Links,
-        Section::LoadBalancers,
-        Section::HaGroups,
-        Section::Databases,
-        Section::Rules,
-        Section::Monitoring,
-        Section::Dns,
-        Section::Policies,
+    const READS: &'static [Section] = &[
+        Section::Secrets,
+        Section::Devices,
+        Section::Services,
+        Section::Flows,
     ];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {

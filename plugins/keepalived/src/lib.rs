@@ -57,18 +57,7 @@ impl Backend for Keepalived {
     const NAME: &'static str = "keepalived";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["keepalived"];
-    const SKIPS: &'static [Section] = &[
-        Section::Devices,
-        Section::Services,
-        Section::Secrets,
-        Section::Links,
-        Section::Databases,
-        Section::Rules,
-        Section::Flows,
-        Section::Monitoring,
-        Section::Dns,
-        Section::Policies,
-    ];
+    const READS: &'static [Section] = &[Section::LoadBalancers, Section::HaGroups];
 
     /// Every host that is a member of an HA group, sorted.
     fn units(model: &Model, _target: &str) -> Vec<String> {

@@ -43,19 +43,7 @@ impl Backend for Mysql {
     const NAME: &'static str = "mysql";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["mysql"];
-    const SKIPS: &'static [Section] = &[
-        Section::Devices,
-        Section::Services,
-        Section::Secrets,
-        Section::Links,
-        Section::LoadBalancers,
-        Section::HaGroups,
-        Section::Rules,
-        Section::Flows,
-        Section::Monitoring,
-        Section::Dns,
-        Section::Policies,
-    ];
+    const READS: &'static [Section] = &[Section::Databases];
 
     /// One unit per database cluster, named after it.
     fn units(model: &Model, _target: &str) -> Vec<String> {

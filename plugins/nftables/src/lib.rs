@@ -48,15 +48,11 @@ impl Backend for Nftables {
     const NAME: &'static str = "nftables";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["nftables"];
-    const SKIPS: &'static [Section] = &[
-        Section::Devices,
-        Section::Secrets,
-        Section::Links,
-        Section::Databases,
-        Section::Rules,
-        Section::Monitoring,
-        Section::Dns,
-        Section::Policies,
+    const READS: &'static [Section] = &[
+        Section::Services,
+        Section::LoadBalancers,
+        Section::HaGroups,
+        Section::Flows,
     ];
 
     /// Every host of the model.

@@ -1,6 +1,6 @@
 //! The host renders many units in one call (`Backend::compile_units`, with the model's flows
 //! indexed once), and the plugin reads the model without the sections the backend skips
-//! (`Backend::SKIPS`): each unit must come out exactly as when it is rendered alone from the
+//! (outside `Backend::READS`): each unit must come out exactly as when it is rendered alone from the
 //! whole model, over the corpus and over generated models (many sites, a large policy).
 
 #[test]

@@ -50,15 +50,11 @@ impl Backend for Opnsense {
     const NAME: &'static str = "opnsense";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["opnsense"];
-    const SKIPS: &'static [Section] = &[
-        Section::Secrets,
-        Section::LoadBalancers,
-        Section::HaGroups,
-        Section::Databases,
-        Section::Rules,
-        Section::Monitoring,
-        Section::Dns,
-        Section::Policies,
+    const READS: &'static [Section] = &[
+        Section::Devices,
+        Section::Services,
+        Section::Links,
+        Section::Flows,
     ];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {

@@ -63,14 +63,12 @@ impl Backend for Prometheus {
     const NAME: &'static str = "prometheus";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["prometheus"];
-    const SKIPS: &'static [Section] = &[
-        Section::Devices,
-        Section::Secrets,
-        Section::Links,
-        Section::HaGroups,
-        Section::Rules,
-        Section::Dns,
-        Section::Policies,
+    const READS: &'static [Section] = &[
+        Section::Services,
+        Section::LoadBalancers,
+        Section::Databases,
+        Section::Flows,
+        Section::Monitoring,
     ];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {

@@ -1,5 +1,5 @@
 //! The host renders many units in one call (`Backend::compile_units`), and the plugin reads
-//! the model without the sections the backend skips (`Backend::SKIPS`): each unit must come
+//! the model without the sections the backend does not read (`Backend::READS`): each unit must come
 //! out exactly as when it is rendered alone from the whole model, over the corpus and over
 //! generated models (many sites, a large policy).
 

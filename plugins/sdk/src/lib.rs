@@ -174,10 +174,10 @@ pub trait Backend {
     const VERSION: &'static str;
     /// Targets it renders.
     const TARGETS: &'static [&'static str];
-    /// Sections of the IR it never reads: the SDK passes over them rather than building them,
-    /// and the backend sees them empty (`infrac_testkit` checks that every corpus model renders
-    /// the same either way). The default reads everything.
-    const SKIPS: &'static [Section] = &[];
+    /// The sections of the IR (of [`Section::ALL`]) it reads: the SDK passes over the others
+    /// rather than building them, and the backend sees them empty (`infrac_testkit` checks that
+    /// every corpus model renders the same either way). The default reads everything.
+    const READS: &'static [Section] = &Section::ALL;
 
     /// The units of `target` in `model` (device names, host names…), each compiled separately
     /// and in parallel. The default is one unit, `""`: the whole model.
@@ -234,7 +234,7 @@ pub fn read_model(ir: &str) -> Result<Model, Vec<Diagnostic>> {
 }
 
 /// Parses the IR the host sends, checking its version, with the sections in `skip` left empty
-/// (see [`Backend::SKIPS`]).
+/// (see [`Backend::READS`]).
 pub fn read_model_skipping(ir: &str, skip: &[Section]) -> Result<Model, Vec<Diagnostic>> {
     let model = Model::from_json_skipping(ir, skip).map_err(|e| {
         vec![Diagnostic::error(
@@ -293,7 +293,7 @@ pub mod glue {
 
     /// `units(ir, target)` of backend `B`.
     pub fn units<B: Backend>(ir: &str, target: &str) -> Result<Vec<String>, Vec<wit::Diagnostic>> {
-        let model = read_model_skipping(ir, B::SKIPS).map_err(diags)?;
+        let model = read_model_skipping(ir, &Section::all_but(B::READS)).map_err(diags)?;
         Ok(B::units(&model, target))
     }
 
@@ -318,7 +318,7 @@ pub mod glue {
             message: format!("rendered {n} units in one call"),
             ir_path: String::new(),
         };
-        let model = match read_model_skipping(ir, B::SKIPS) {
+        let model = match read_model_skipping(ir, &Section::all_but(B::READS)) {
             Ok(m) => m,
             Err(mut ds) => {
                 if let Some(units) = &batch {

@@ -10,20 +10,7 @@ fn skipped_sections_are_empty_and_the_rest_is_unchanged() {
     assert!(!model.flows.is_empty() && !model.rules.is_empty() && !model.links.is_empty());
     let json = model.to_json();
 
-    let all = [
-        Section::Secrets,
-        Section::Devices,
-        Section::Services,
-        Section::Links,
-        Section::LoadBalancers,
-        Section::HaGroups,
-        Section::Databases,
-        Section::Rules,
-        Section::Flows,
-        Section::Monitoring,
-        Section::Dns,
-        Section::Policies,
-    ];
+    let all = Section::ALL;
     let bare = Model::from_json_skipping(&json, &all).expect("reads");
     assert!(bare.flows.is_empty() && bare.rules.is_empty() && bare.links.is_empty());
     assert!(bare.secrets.is_empty() && bare.policies.is_empty() && bare.monitoring.is_none());
