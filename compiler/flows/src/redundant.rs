@@ -4,12 +4,13 @@
 //! keeping it hides intent (which one is the real reason?) and outlives the other's removal
 //! unnoticed.
 //!
-//! Candidates are found through an index of flows by destination zone, so the cost grows with
-//! the flows that share a destination, not with the square of the rule count.
+//! Candidates are found through an index of rule flows by destination zone and service class
+//! (every protocol, one port, wider ports), so the cost grows with the flows that share a
+//! destination and could share a service, not with the square of the rule count.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use infrac_model::{EndpointKind, Flow, FlowOrigin, FlowReason};
+use infrac_model::{EndpointKind, Flow, FlowOrigin, FlowReason, PortSpec, Protocol};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::fxhash::FxHashMap as HashMap;
@@ -33,6 +34,37 @@ enum Bucket<'a> {
     Internet,
     /// One of its prefixes, outside every zone.
     Outside(IpNet),
+}
+
+/// What a flow's service is indexed under, so a flow is compared only with flows whose service
+/// can cover its own: every protocol, a protocol's single port, or a protocol's wider ports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Service {
+    /// Every protocol.
+    Any,
+    /// One port of a protocol.
+    Port(Protocol, u16),
+    /// A protocol with every port, several ports or a range.
+    Wide(Protocol),
+}
+
+/// The class a flow's service is indexed under.
+fn service_class(s: &PortSpec) -> Service {
+    match (s.protocol, s.ports.as_slice()) {
+        (Protocol::Any, _) => Service::Any,
+        (p, [r]) if r.start == r.end => Service::Port(p, r.start),
+        (p, _) => Service::Wide(p),
+    }
+}
+
+/// The classes where a service covering `s` can be: a single port is covered by that port, by
+/// a wider service of its protocol or by every protocol; anything else only by the last two.
+fn cover_classes(s: &PortSpec) -> Vec<Service> {
+    match service_class(s) {
+        Service::Any => vec![Service::Any],
+        Service::Port(p, port) => vec![Service::Port(p, port), Service::Wide(p), Service::Any],
+        Service::Wide(p) => vec![Service::Wide(p), Service::Any],
+    }
 }
 
 /// The buckets a flow's destination is indexed under: its zones, the internet, or its
@@ -78,20 +110,26 @@ fn cover_buckets<'a>(f: &'a Flow, lengths: &[u8]) -> Vec<Bucket<'a>> {
 /// Every rule whose flows are all covered by a single other rule. When two rules cover
 /// each other (duplicates), only the later one is reported.
 pub fn redundant_rules(flows: &[Flow]) -> Vec<Redundant> {
-    let mut by_zone: HashMap<Bucket<'_>, Vec<usize>> = HashMap::default();
+    // Rule flows by destination bucket and service class.
+    let mut index: HashMap<(Bucket<'_>, Service), Vec<usize>> = HashMap::default();
     let mut lengths: BTreeSet<u8> = BTreeSet::new();
     for (i, f) in flows.iter().enumerate() {
+        if f.provenance.reason != FlowReason::Rule {
+            continue;
+        }
+        let class = service_class(&f.service);
         for b in buckets(f) {
             if let Bucket::Outside(p) = b {
                 lengths.insert(p.prefix_len());
             }
-            let list = by_zone.entry(b).or_default();
+            let list = index.entry((b, class)).or_default();
             if list.last() != Some(&i) {
                 list.push(i);
             }
         }
     }
     let lengths: Vec<u8> = lengths.into_iter().collect();
+    let index = &index;
     let mut by_rule: BTreeMap<&str, Vec<&Flow>> = BTreeMap::new();
     for f in flows
         .iter()
@@ -107,29 +145,32 @@ pub fn redundant_rules(flows: &[Flow]) -> Vec<Redundant> {
         // Provenances that cover every flow of the rule so far.
         let mut common: Option<BTreeSet<&FlowOrigin>> = None;
         for f in own {
+            // Cheap tests first: services differ far more often than endpoints nest. After the
+            // first flow only the provenances still in `common` can matter.
+            let classes = cover_classes(&f.service);
             let covering: BTreeSet<&FlowOrigin> = cover_buckets(f, &lengths)
                 .iter()
-                .filter_map(|b| by_zone.get(b))
+                .flat_map(|&b| {
+                    classes
+                        .iter()
+                        .filter_map(move |&c| index.get(&(b, c)))
+                })
                 .flatten()
                 .map(|&i| &flows[i])
                 .filter(|g| {
-                    g.provenance.reason == FlowReason::Rule
+                    service_covers(&g.service, &f.service)
                         && g.provenance.name != *rule
-                        && endpoint_covers(&g.from, &f.from)
+                        && common.as_ref().is_none_or(|c| c.contains(&g.provenance))
                         && endpoint_covers(&g.to, &f.to)
-                        && service_covers(&g.service, &f.service)
+                        && endpoint_covers(&g.from, &f.from)
                 })
                 .map(|g| &g.provenance)
                 .collect();
-            let next: BTreeSet<&FlowOrigin> = match common {
-                None => covering,
-                Some(c) => c.intersection(&covering).copied().collect(),
-            };
-            if next.is_empty() {
-                common = Some(next);
+            let empty = covering.is_empty();
+            common = Some(covering);
+            if empty {
                 break;
             }
-            common = Some(next);
         }
         let Some(first) = common
             .unwrap_or_default()
