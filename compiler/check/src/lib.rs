@@ -82,15 +82,27 @@ impl SpanIndex {
     /// the deepest element on the path that records where it was written (its `origin`, or a
     /// flow's `provenance.origin`: the rule or element that allowed it), else the declaration
     /// of the top-level element the pointer starts with. `model` is the model of the same check.
+    ///
+    /// Flows are named as the model holds them, `/flows/N` (the N-th flow, as the Rust SDK
+    /// gives it), or as IR 0.2 writes them, `/flows/matrix/N`.
     pub fn locate(&self, model: &Model, pointer: &str) -> Option<Span> {
-        self.locate_by_origin(model, pointer)
-            .or_else(|| self.locate_by_name(model, pointer))
+        let pointer = match pointer.strip_prefix("/flows/matrix/") {
+            Some(rest) => std::borrow::Cow::Owned(format!("/flows/{rest}")),
+            None => std::borrow::Cow::Borrowed(pointer),
+        };
+        self.locate_by_origin(model, &pointer)
+            .or_else(|| self.locate_by_name(model, &pointer))
     }
 
     fn locate_by_origin(&self, model: &Model, pointer: &str) -> Option<Span> {
         let value = self
             .json
-            .get_or_init(|| serde_json::to_value(model).ok())
+            .get_or_init(|| {
+                // The flows as a list, each whole: the pointer's view, not the IR's tables.
+                let mut value = serde_json::to_value(model).ok()?;
+                value["flows"] = serde_json::to_value(&model.flows).ok()?;
+                Some(value)
+            })
             .as_ref()?;
         let mut node = value;
         let mut found = None;

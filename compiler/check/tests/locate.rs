@@ -87,6 +87,11 @@ fn nested_elements_with_an_origin() {
 fn flows_lead_to_what_allowed_them() {
     assert_eq!(line_of(&format!("/flows/{}", flow_index("rule"))), Some(27));
     assert_eq!(
+        line_of(&format!("/flows/matrix/{}", flow_index("rule"))),
+        Some(27),
+        "the IR's own path to a flow"
+    );
+    assert_eq!(
         line_of(&format!("/flows/{}/service", flow_index("ha"))),
         Some(14)
     );

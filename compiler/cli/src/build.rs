@@ -68,11 +68,7 @@ pub fn sources(args: &PluginArgs, project_dir: Option<&Path>) -> Result<Vec<Sour
 
 /// The host with the default limits, the IR version of the model.
 pub fn host() -> Result<Host, String> {
-    Host::new(HostConfig {
-        ir_version: infrac_model::IR_VERSION.to_string(),
-        ..HostConfig::default()
-    })
-    .map_err(|e| format!("cannot start the plugin runtime: {e}"))
+    Host::new(HostConfig::default()).map_err(|e| format!("cannot start the plugin runtime: {e}"))
 }
 
 /// Loads every plugin in parallel; a later plugin with the name of an earlier one replaces it
@@ -215,63 +211,63 @@ pub struct Compiled {
     pub failures: Vec<PluginError>,
 }
 
-/// The model as plugins receive it: compact JSON whole for `compile`, and without its rules and
-/// flow matrix for `units` (a plugin's units are its devices, hosts or clusters, never decided
-/// by traffic; the rules and flows are nearly all of a large model's IR, which every `units`
-/// call would otherwise read).
-pub struct Ir {
+/// The model as one IR version writes it: compact JSON whole for `compile`, and without its
+/// rules and flow matrix for `units` (a plugin's units are its devices, hosts or clusters,
+/// never decided by traffic; the rules and flows are nearly all of a large model's IR, which
+/// every `units` call would otherwise read).
+pub struct IrText {
     /// The whole model.
     pub full: String,
     /// The model with `rules` and `flows` empty.
     pub units: String,
 }
 
+/// The model as plugins receive it: in every IR version one of them reads (the current one
+/// always), each plugin handed its own ([`Plugin::ir_version`]).
+pub struct Ir {
+    /// `(version, text)`, the current version first.
+    texts: Vec<(String, IrText)>,
+}
+
 impl Ir {
-    /// Serialises `model` both ways.
-    pub fn of(model: &Model) -> Result<Ir, String> {
-        #[derive(serde::Serialize)]
-        struct WithoutTraffic<'a> {
-            ir_version: &'a str,
-            project: &'a infrac_model::Project,
-            secrets: &'a [infrac_model::Secret],
-            sites: &'a [infrac_model::Site],
-            devices: &'a [infrac_model::Device],
-            links: &'a [infrac_model::Link],
-            hosts: &'a [infrac_model::Host],
-            services: &'a [infrac_model::Service],
-            load_balancers: &'a [infrac_model::LoadBalancer],
-            ha_groups: &'a [infrac_model::HaGroup],
-            databases: &'a [infrac_model::Database],
-            rules: [(); 0],
-            flows: [(); 0],
-            monitoring: &'a Option<infrac_model::Monitoring>,
-            dns: &'a infrac_model::Dns,
-            policies: &'a [infrac_model::Policy],
+    /// Serialises `model` in the current IR version and in each other one `plugins` read.
+    pub fn of(model: &Model, plugins: &[(Plugin, String)]) -> Result<Ir, String> {
+        let mut versions = vec![infrac_model::IR_VERSION.to_string()];
+        for (p, _) in plugins {
+            if !versions.iter().any(|v| v == p.ir_version()) {
+                versions.push(p.ir_version().to_string());
+            }
         }
-        // A field the model gains and this view lacks fails the units test (tests below).
-        let view = WithoutTraffic {
-            ir_version: &model.ir_version,
-            project: &model.project,
-            secrets: &model.secrets,
-            sites: &model.sites,
-            devices: &model.devices,
-            links: &model.links,
-            hosts: &model.hosts,
-            services: &model.services,
-            load_balancers: &model.load_balancers,
-            ha_groups: &model.ha_groups,
-            databases: &model.databases,
-            rules: [],
-            flows: [],
-            monitoring: &model.monitoring,
-            dns: &model.dns,
-            policies: &model.policies,
-        };
-        let err = |e: serde_json::Error| format!("cannot serialise the model: {e}");
-        Ok(Ir {
-            full: serde_json::to_string(model).map_err(err)?,
-            units: serde_json::to_string(&view).map_err(err)?,
-        })
+        let texts = versions
+            .into_par_iter()
+            .map(|v| {
+                let text = IrText {
+                    full: model.to_ir_json(&v, true)?,
+                    units: model.to_ir_json(&v, false)?,
+                };
+                Ok((v, text))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Ir { texts })
+    }
+
+    /// The IR in the current version.
+    pub fn current(&self) -> &IrText {
+        &self.texts[0].1
+    }
+
+    /// The IR `plugin` reads.
+    pub fn for_plugin(&self, plugin: &Plugin) -> &IrText {
+        self.texts
+            .iter()
+            .find(|(v, _)| v == plugin.ir_version())
+            .map_or(self.current(), |(_, t)| t)
+    }
+}
+
+impl infrac_host::IrFor for Ir {
+    fn ir_for(&self, plugin: &Plugin) -> &str {
+        &self.for_plugin(plugin).full
     }
 }
 
@@ -299,7 +295,7 @@ fn list_units<'p>(
     // Ask each target for its units (in parallel), then compile every unit (in parallel).
     let listed: Vec<Result<Vec<String>, PluginError>> = targets
         .par_iter()
-        .map(|(p, t)| p.units(&ir.units, t))
+        .map(|(p, t)| p.units(&ir.for_plugin(p).units, t))
         .collect();
     let mut units: Vec<Unit> = Vec::new();
     let mut failures: Vec<PluginError> = Vec::new();
@@ -331,7 +327,7 @@ pub fn compile_all(
 ) -> Result<Compiled, String> {
     let (units, mut failures) = list_units(plugins, only, ir)?;
     let total = units.len();
-    let results = infrac_host::compile_units(&ir.full, &units, &|_| on_done(total));
+    let results = infrac_host::compile_units(ir, &units, &|_| on_done(total));
     let mut outputs = Vec::new();
     for (unit, r) in units.iter().zip(results) {
         match r {
@@ -373,7 +369,7 @@ fn compile_batched(
     let batches = infrac_host::batches(&units, BATCHES);
     let per_target = std::sync::Mutex::new(std::collections::BTreeMap::new());
     let on = timings.on;
-    let results = infrac_host::compile_batches(&ir.full, &batches, &|b, n, took| {
+    let results = infrac_host::compile_batches(ir, &batches, &|b, n, took| {
         on_done(total, n);
         if on && let Ok(mut m) = per_target.lock() {
             let e = m.entry(b.options.target.clone()).or_insert((
@@ -424,22 +420,6 @@ pub fn build(req: BuildRequest) -> u8 {
     let Some(model) = &req.checked.model else {
         return crate::INVALID;
     };
-    // Compact JSON: plugins read it once per call; indentation would double what they parse.
-    let ir = match Ir::of(model) {
-        Ok(ir) => ir,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::FAILURE;
-        }
-    };
-    timings.phase(
-        "ir",
-        format!(
-            "{} KiB; {} KiB for units",
-            ir.full.len() / 1024,
-            ir.units.len() / 1024
-        ),
-    );
     let project_dir = model
         .project
         .plugins
@@ -469,6 +449,22 @@ pub fn build(req: BuildRequest) -> u8 {
         }
     };
     timings.phase("plugins", format!("{} loaded", plugins.len()));
+    // Compact JSON: plugins read it once per call; indentation would double what they parse.
+    let ir = match Ir::of(model, &plugins) {
+        Ok(ir) => ir,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return crate::FAILURE;
+        }
+    };
+    timings.phase(
+        "ir",
+        format!(
+            "{} KiB; {} KiB for units",
+            ir.current().full.len() / 1024,
+            ir.current().units.len() / 1024
+        ),
+    );
     let bar = std::sync::OnceLock::new();
     let compiled = match compile_batched(
         &plugins,
@@ -733,9 +729,15 @@ mod tests {
             .unwrap_or_else(|code| panic!("backbone checks (exit {code})"));
         let model = checked.model.expect("a model");
         assert!(!model.rules.is_empty() && !model.flows.is_empty());
-        let ir = Ir::of(&model).expect("serialises");
+        let ir = Ir::of(&model, &[]).expect("serialises");
+        let ir = ir.current();
         let whole = infrac_model::Model::from_json(&ir.full).expect("the whole IR reads back");
         assert_eq!(whole, model);
+        assert_eq!(
+            ir.full,
+            serde_json::to_string(&model).expect("serialises"),
+            "the plugins' view writes every field of the model"
+        );
         let units = infrac_model::Model::from_json(&ir.units).expect("the units IR reads back");
         assert!(units.rules.is_empty() && units.flows.is_empty());
         let mut without = model.clone();
@@ -743,8 +745,42 @@ mod tests {
         without.flows.clear();
         assert_eq!(units, without, "everything else is whole");
         assert!(
-            ir.units.len() * 2 < ir.full.len(),
-            "most of the IR is traffic"
+            ir.units.len() < ir.full.len(),
+            "units leave out the traffic"
         );
+    }
+
+    #[test]
+    fn the_legacy_ir_writes_each_flow_whole_and_the_rest_alike() {
+        use serde_json::Value;
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/backbone");
+        let (checked, _) = crate::load_and_check(&root, &[], crate::render::Format::Short)
+            .unwrap_or_else(|code| panic!("backbone checks (exit {code})"));
+        let model = checked.model.expect("a model");
+        let legacy = infrac_model::LEGACY_IR_VERSION;
+        let read = |text: String| -> serde_json::Map<String, Value> {
+            match serde_json::from_str(&text).expect("JSON") {
+                Value::Object(map) => map,
+                other => panic!("not an object: {other}"),
+            }
+        };
+        let mut old = read(model.to_ir_json(legacy, true).expect("writes 0.1"));
+        let mut new = read(
+            model
+                .to_ir_json(infrac_model::IR_VERSION, true)
+                .expect("writes"),
+        );
+        assert_eq!(old.remove("ir_version"), Some(Value::from(legacy)));
+        new.remove("ir_version");
+        let whole: Vec<Value> = model
+            .flows
+            .iter()
+            .map(|f| serde_json::to_value(f).expect("a flow serialises"))
+            .collect();
+        assert!(!whole.is_empty());
+        assert_eq!(old.remove("flows"), Some(Value::Array(whole)));
+        assert!(matches!(new.remove("flows"), Some(Value::Object(_))));
+        assert_eq!(old, new, "only the flows differ");
+        assert!(model.to_ir_json("9.9", true).is_err());
     }
 }

@@ -85,6 +85,14 @@ enum Command {
         /// Also check the policies in these files or directories.
         #[arg(long = "policy", value_name = "PATH")]
         policies: Vec<PathBuf>,
+        /// Write this IR version (the current one, or an older one the host still serves).
+        #[arg(
+            long,
+            value_name = "VERSION",
+            default_value = infrac_model::IR_VERSION,
+            value_parser = [infrac_model::IR_VERSION, infrac_model::LEGACY_IR_VERSION],
+        )]
+        ir_version: String,
     },
     /// What a change means: elements added, changed and removed; flows newly allowed and denied;
     /// the generated files that change, per unit.
@@ -164,7 +172,11 @@ fn main() -> ExitCode {
             format,
         } => check(&path, &policies, format),
         Command::Fmt { paths, check } => fmt(&paths, check),
-        Command::Model { path, policies } => model(&path, &policies),
+        Command::Model {
+            path,
+            policies,
+            ir_version,
+        } => model(&path, &policies, &ir_version),
         Command::Build {
             path,
             out,
@@ -347,13 +359,19 @@ fn check(path: &Path, policies: &[PathBuf], format: Format) -> u8 {
     if invalid { INVALID } else { 0 }
 }
 
-fn model(path: &Path, policies: &[PathBuf]) -> u8 {
+fn model(path: &Path, policies: &[PathBuf], ir_version: &str) -> u8 {
     match load_and_check(path, policies, Format::Human) {
-        Ok((Checked { model: Some(m), .. }, _)) => {
-            // A closed pipe (`infrac model … | head`) is not worth a panic.
-            let _ = writeln!(std::io::stdout().lock(), "{}", m.to_json());
-            0
-        }
+        Ok((Checked { model: Some(m), .. }, _)) => match m.to_ir_json_pretty(ir_version) {
+            Ok(json) => {
+                // A closed pipe (`infrac model … | head`) is not worth a panic.
+                let _ = writeln!(std::io::stdout().lock(), "{json}");
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                FAILURE
+            }
+        },
         Ok(_) => INVALID,
         Err(code) => code,
     }
@@ -463,7 +481,7 @@ fn side_artifacts(
     };
     let sources = build::sources(&args, project_dir.as_deref())?;
     let plugins = build::load_all(host, sources, None).map_err(|e| e.join("; "))?;
-    let compiled = build::compile_all(&plugins, &[], &build::Ir::of(model)?, &|_| {})?;
+    let compiled = build::compile_all(&plugins, &[], &build::Ir::of(model, &plugins)?, &|_| {})?;
     if let Some(first) = compiled.failures.first() {
         return Err(format!(
             "{} unit(s) failed, first: {first} (`infrac build` shows every diagnostic)",

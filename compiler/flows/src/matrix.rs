@@ -3,10 +3,11 @@
 //! Endpoints, services and provenances are interned once each; a flow is a key of four small
 //! ids. At the end every table is ranked by its values' order, so sorting and deduplicating
 //! the packed keys gives exactly the order and set of the [`Flow`]s they stand for, and each
-//! flow is materialised (cloned) only once, already in place.
+//! flow is materialised only once, already in place, sharing each distinct value.
 
 use crate::fxhash::FxHashMap as HashMap;
 use std::hash::Hash;
+use std::sync::Arc;
 
 use infrac_model::{Endpoint, Flow, FlowOrigin, PortSpec};
 
@@ -129,24 +130,25 @@ impl<'i, 'm> Matrix<'i, 'm> {
         drop(self.keys);
         packed.sort_unstable();
         packed.dedup();
-        let eps: Vec<&Endpoint> = ep_by_rank
+        // Each distinct value once, shared by every flow that names it.
+        let eps: Vec<Arc<Endpoint>> = ep_by_rank
             .iter()
-            .map(|&i| &self.endpoints.values[i])
+            .map(|&i| Arc::new(self.endpoints.values[i].clone()))
             .collect();
-        let svcs: Vec<&PortSpec> = svc_by_rank
+        let svcs: Vec<Arc<PortSpec>> = svc_by_rank
             .iter()
-            .map(|&i| &self.services.values[i])
+            .map(|&i| Arc::new(self.services.values[i].clone()))
             .collect();
-        let provs: Vec<&FlowOrigin> = prov_by_rank
+        let provs: Vec<Arc<FlowOrigin>> = prov_by_rank
             .iter()
-            .map(|&i| &self.provenances.values[i])
+            .map(|&i| Arc::new(self.provenances.values[i].clone()))
             .collect();
         let field = |k: u128, shift: u32| (k >> shift) as u32 as usize;
         let make = |k: u128| Flow {
-            from: eps[field(k, 96)].clone(),
-            to: eps[field(k, 64)].clone(),
-            service: svcs[field(k, 32)].clone(),
-            provenance: provs[field(k, 0)].clone(),
+            from: Arc::clone(&eps[field(k, 96)]),
+            to: Arc::clone(&eps[field(k, 64)]),
+            service: Arc::clone(&svcs[field(k, 32)]),
+            provenance: Arc::clone(&provs[field(k, 0)]),
         };
         materialise(&packed, make)
     }
@@ -200,17 +202,19 @@ mod tests {
                 zones: vec![],
             };
             Flow {
-                from: e.clone(),
-                to: e,
+                from: e.clone().into(),
+                to: e.into(),
                 service: PortSpec {
                     protocol: Protocol::Any,
                     ports: vec![],
-                },
+                }
+                .into(),
                 provenance: FlowOrigin {
                     reason: FlowReason::Rule,
                     name: String::new(),
                     origin: Origin::default(),
-                },
+                }
+                .into(),
             }
         };
         let keys: Vec<u128> = (0..PARALLEL_FROM as u128 * 2 + 3).collect();

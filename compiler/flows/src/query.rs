@@ -187,7 +187,7 @@ impl<'m> FlowSet<'m> {
                 .copied()
                 .filter(|g| endpoint_covers(&g.to, &f.to) && service_covers(&g.service, &f.service))
                 .collect();
-            endpoint_union_covers(g.iter().map(|g| &g.from), &f.from)
+            endpoint_union_covers(g.iter().map(|g| &*g.from), &f.from)
         };
         let by_to_union = || {
             let g: Vec<&Flow> = candidates
@@ -197,7 +197,7 @@ impl<'m> FlowSet<'m> {
                     endpoint_covers(&g.from, &f.from) && service_covers(&g.service, &f.service)
                 })
                 .collect();
-            endpoint_union_covers(g.iter().map(|g| &g.to), &f.to)
+            endpoint_union_covers(g.iter().map(|g| &*g.to), &f.to)
         };
         let by_service_union = || {
             let g: Vec<&Flow> = candidates
@@ -205,7 +205,7 @@ impl<'m> FlowSet<'m> {
                 .copied()
                 .filter(|g| endpoint_covers(&g.from, &f.from) && endpoint_covers(&g.to, &f.to))
                 .collect();
-            service_union_covers(g.iter().map(|g| &g.service), &f.service)
+            service_union_covers(g.iter().map(|g| &*g.service), &f.service)
         };
         by_from_union() || by_to_union() || by_service_union()
     }

@@ -150,21 +150,17 @@ pub fn redundant_rules(flows: &[Flow]) -> Vec<Redundant> {
             let classes = cover_classes(&f.service);
             let covering: BTreeSet<&FlowOrigin> = cover_buckets(f, &lengths)
                 .iter()
-                .flat_map(|&b| {
-                    classes
-                        .iter()
-                        .filter_map(move |&c| index.get(&(b, c)))
-                })
+                .flat_map(|&b| classes.iter().filter_map(move |&c| index.get(&(b, c))))
                 .flatten()
                 .map(|&i| &flows[i])
                 .filter(|g| {
                     service_covers(&g.service, &f.service)
                         && g.provenance.name != *rule
-                        && common.as_ref().is_none_or(|c| c.contains(&g.provenance))
+                        && common.as_ref().is_none_or(|c| c.contains(&*g.provenance))
                         && endpoint_covers(&g.to, &f.to)
                         && endpoint_covers(&g.from, &f.from)
                 })
-                .map(|g| &g.provenance)
+                .map(|g| &*g.provenance)
                 .collect();
             let empty = covering.is_empty();
             common = Some(covering);

@@ -14,7 +14,7 @@ fn resolve(model: &Model, text: &str) -> Vec<Endpoint> {
     let mut to: Vec<Endpoint> = flows
         .into_iter()
         .filter(|f| f.provenance.reason == FlowReason::Rule)
-        .map(|f| f.to)
+        .map(|f| (*f.to).clone())
         .collect();
     to.dedup();
     to

@@ -76,8 +76,9 @@ pub struct HostConfig {
     pub pool_instances: u32,
     /// Maximum wasm stack per call, in bytes (deep recursion traps beyond it).
     pub max_wasm_stack: usize,
-    /// The IR version this host hands to plugins (`MAJOR.MINOR`).
-    pub ir_version: String,
+    /// The IR versions this host hands to plugins (`MAJOR.MINOR`), preferred first: each
+    /// plugin gets the first one it reads ([`crate::Plugin::ir_version`]).
+    pub ir_versions: Vec<String>,
 }
 
 impl Default for HostConfig {
@@ -89,7 +90,10 @@ impl Default for HostConfig {
             pooling: true,
             pool_instances: 128,
             max_wasm_stack: 512 << 10,
-            ir_version: crate::HOST_IR_VERSION.to_string(),
+            ir_versions: crate::HOST_IR_VERSIONS
+                .iter()
+                .map(|v| v.to_string())
+                .collect(),
         }
     }
 }

@@ -42,8 +42,8 @@ pub enum Cause {
     IrVersion {
         /// The IR versions the plugin says it reads.
         plugin_reads: Vec<String>,
-        /// The IR version the host provides.
-        host_provides: String,
+        /// The IR versions the host provides, preferred first.
+        host_provides: Vec<String>,
     },
     /// The plugin was asked for a target it does not list.
     UnknownTarget {
@@ -157,13 +157,17 @@ impl fmt::Display for Cause {
             Cause::IrVersion {
                 plugin_reads,
                 host_provides,
-            } => write!(
-                f,
-                "reads IR version(s) [{}] but this infrac provides IR {host_provides}\n  help: \
-                 rebuild the plugin against IR {host_provides} and list \"{host_provides}\" in \
-                 `plugin-info.ir-versions`",
-                plugin_reads.join(", ")
-            ),
+            } => {
+                let newest = host_provides.first().map_or("", String::as_str);
+                write!(
+                    f,
+                    "reads IR version(s) [{}] but this infrac provides IR {}\n  help: rebuild \
+                     the plugin against IR {newest} and list \"{newest}\" in \
+                     `plugin-info.ir-versions`",
+                    plugin_reads.join(", "),
+                    host_provides.join(" or ")
+                )
+            }
             Cause::UnknownTarget { target, targets } => write!(
                 f,
                 "does not render target `{target}` (it lists: {})",

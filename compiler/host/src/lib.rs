@@ -32,9 +32,13 @@ pub use error::{Cause, PluginError};
 pub use host::{Host, HostInitError};
 pub use imports::ALLOWED_WASI_PACKAGES;
 pub use plugin::{Plugin, UNITS_OPTION};
-pub use schedule::{Batch, Unit, batches, compile_batches, compile_units};
+pub use schedule::{Batch, IrFor, Unit, batches, compile_batches, compile_units};
 pub use types::{CompileOptions, CompileOutput, Diagnostic, OutputFile, PluginInfo, Severity};
 pub use version::compatible as ir_compatible;
 
-/// The IR version this host hands to plugins: the model's.
+/// The IR version this host prefers: the model's.
 pub const HOST_IR_VERSION: &str = infrac_model::IR_VERSION;
+
+/// The IR versions this host hands to plugins, preferred first: the model's, then the previous
+/// one for plugins not yet rebuilt (see [`infrac_model::Model::to_ir_json`]).
+pub const HOST_IR_VERSIONS: [&str; 2] = [infrac_model::IR_VERSION, infrac_model::LEGACY_IR_VERSION];

@@ -33,6 +33,7 @@ pub struct Plugin {
     info: PluginInfo,
     sha256: String,
     cache_outcome: CacheOutcome,
+    ir_version: String,
 }
 
 const _: () = {
@@ -73,19 +74,27 @@ impl Plugin {
             },
             sha256,
             cache_outcome,
+            ir_version: String::new(),
         };
         let (raw, _) = plugin.run("info", |store, backend| backend.call_info(store))?;
         let info = validate_info(raw).map_err(|cause| plugin.error(cause, Some("info")))?;
         plugin.name = info.name.clone();
-        if !crate::version::compatible(&info.ir_versions, &plugin.host.ir_version) {
+        let Some(version) = plugin
+            .host
+            .ir_versions
+            .iter()
+            .find(|v| crate::version::compatible(&info.ir_versions, v))
+            .cloned()
+        else {
             return Err(plugin.error(
                 Cause::IrVersion {
                     plugin_reads: info.ir_versions.clone(),
-                    host_provides: plugin.host.ir_version.clone(),
+                    host_provides: plugin.host.ir_versions.clone(),
                 },
                 Some("info"),
             ));
-        }
+        };
+        plugin.ir_version = version;
         plugin.info = info;
         Ok(plugin)
     }
@@ -93,6 +102,11 @@ impl Plugin {
     /// The plugin's name (from `info()`).
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The IR version this plugin is handed: the first of the host's versions it reads.
+    pub fn ir_version(&self) -> &str {
+        &self.ir_version
     }
 
     /// What `info()` returned (validated).

@@ -6,6 +6,25 @@ use crate::error::PluginError;
 use crate::plugin::Plugin;
 use crate::types::{CompileOptions, CompileOutput};
 
+/// The IR each plugin is handed: one document for every plugin (a `str`), or one per IR
+/// version ([`Plugin::ir_version`]).
+pub trait IrFor: Sync {
+    /// The IR for `plugin`.
+    fn ir_for(&self, plugin: &Plugin) -> &str;
+}
+
+impl IrFor for str {
+    fn ir_for(&self, _: &Plugin) -> &str {
+        self
+    }
+}
+
+impl IrFor for String {
+    fn ir_for(&self, _: &Plugin) -> &str {
+        self
+    }
+}
+
 /// One unit of work: a plugin and what to ask it.
 #[derive(Debug, Clone)]
 pub struct Unit<'a> {
@@ -15,18 +34,18 @@ pub struct Unit<'a> {
     pub options: CompileOptions,
 }
 
-/// Compile every unit against `ir_json` on rayon's thread pool. The results
+/// Compile every unit against its plugin's IR on rayon's thread pool. The results
 /// are in the order of `units`, whatever the thread count; `on_done` is called
 /// once per finished unit (e.g. to advance a progress bar), from any thread.
 pub fn compile_units(
-    ir_json: &str,
+    ir: &(impl IrFor + ?Sized),
     units: &[Unit<'_>],
     on_done: &(dyn Fn(&Unit<'_>) + Sync),
 ) -> Vec<Result<CompileOutput, PluginError>> {
     units
         .par_iter()
         .map(|unit| {
-            let result = unit.plugin.compile(ir_json, &unit.options);
+            let result = unit.plugin.compile(ir.ir_for(unit.plugin), &unit.options);
             on_done(unit);
             result
         })
@@ -73,19 +92,20 @@ pub fn batches<'a>(units: &[Unit<'a>], parts: usize) -> Vec<Batch<'a>> {
     out
 }
 
-/// Compiles every batch against `ir_json` on rayon's thread pool, one call per batch; the units
+/// Compiles every batch against its plugin's IR on rayon's thread pool, one call per batch; the units
 /// of a batch the plugin does not render whole are then compiled one by one (the first again
 /// too: its output in the batch call came with an option the plugin did not know). Results are in batch
 /// order, one per call (so a failing call may stand for several units); `on_done` is called
 /// after each call with its batch, the number of units it covered and how long it took.
 pub fn compile_batches(
-    ir_json: &str,
+    ir: &(impl IrFor + ?Sized),
     batches: &[Batch<'_>],
     on_done: &(dyn Fn(&Batch<'_>, usize, std::time::Duration) + Sync),
 ) -> Vec<Result<CompileOutput, PluginError>> {
     batches
         .par_iter()
         .map(|b| {
+            let ir_json = ir.ir_for(b.plugin);
             let started = std::time::Instant::now();
             let (first, handled) = b.plugin.compile_batch(ir_json, &b.options, &b.units);
             if handled {

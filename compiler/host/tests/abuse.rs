@@ -84,6 +84,8 @@ fn echo_round_trips_files_options_and_diagnostics() {
     assert_eq!(plugin.name(), "echo");
     assert_eq!(plugin.info().targets, ["echo"]);
     assert_eq!(plugin.info().ir_versions, ["0.1"]);
+    // A plugin reading only the previous IR version is still served, in that version.
+    assert_eq!(plugin.ir_version(), infrac_model::LEGACY_IR_VERSION);
     let ir = r#"{"ir_version":"0.1","hosts":[]}"#;
     let out = plugin
         .compile(ir, &options("echo", &[("b", "2"), ("a", "1")]))
@@ -280,13 +282,16 @@ fn wrong_ir_version_is_refused_at_load() {
         err.cause,
         Cause::IrVersion {
             plugin_reads: vec!["9.0".to_string()],
-            host_provides: "0.1".to_string(),
+            host_provides: infrac_host::HOST_IR_VERSIONS
+                .iter()
+                .map(|v| v.to_string())
+                .collect(),
         }
     );
     let text = err.to_string();
     assert!(text.starts_with("plugin `wrong-ir`"), "{text}");
     assert!(
-        text.contains("[9.0]") && text.contains("provides IR 0.1"),
+        text.contains("[9.0]") && text.contains("provides IR 0.2 or 0.1"),
         "{text}"
     );
 }

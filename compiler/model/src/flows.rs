@@ -3,6 +3,7 @@
 use crate::Origin;
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// An IP protocol a flow is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -198,18 +199,19 @@ pub struct FlowOrigin {
     pub origin: Origin,
 }
 
-/// One allowed flow between two concrete endpoints.
+/// One allowed flow between two concrete endpoints. Its parts are shared: a model's flows name
+/// few distinct endpoints, services and provenances, each built once.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Flow {
     /// Source.
-    pub from: Endpoint,
+    pub from: Arc<Endpoint>,
     /// Destination.
-    pub to: Endpoint,
+    pub to: Arc<Endpoint>,
     /// Protocol and ports.
-    pub service: PortSpec,
+    pub service: Arc<PortSpec>,
     /// Why it is allowed.
-    pub provenance: FlowOrigin,
+    pub provenance: Arc<FlowOrigin>,
 }
 
 /// `forbid` or `require`.

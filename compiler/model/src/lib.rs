@@ -13,13 +13,17 @@
 //! derive is behind the default `schema` feature.
 
 mod devices;
+mod flow_table;
 mod flows;
+mod ir;
 mod ops;
 mod sections;
 mod workloads;
 
 pub use devices::*;
+pub use flow_table::{FlowRef, FlowTable};
 pub use flows::*;
+pub use ir::LEGACY_IR_VERSION;
 pub use ops::*;
 pub use sections::Section;
 pub use workloads::*;
@@ -29,7 +33,7 @@ use serde::{Deserialize, Serialize};
 /// The IR version this crate reads and writes: `MAJOR.MINOR`. A plugin declares the versions
 /// it reads; the host refuses a plugin whose list lacks this version's major.
 /// Minor versions only add optional fields; a removed or changed field bumps the major.
-pub const IR_VERSION: &str = "0.1";
+pub const IR_VERSION: &str = "0.2";
 
 /// The marker around a secret's name in a placeholder: `@@secret:NAME@@`.
 pub const SECRET_PLACEHOLDER_PREFIX: &str = "@@secret:";
@@ -77,8 +81,13 @@ pub struct Model {
     /// Zero-trust rules as written, sorted by origin.
     #[serde(deserialize_with = "sections::rules")]
     pub rules: Vec<Rule>,
-    /// The flow matrix: every allowed flow, expanded to concrete endpoints, sorted.
-    #[serde(deserialize_with = "sections::flows")]
+    /// The flow matrix: every allowed flow, expanded to concrete endpoints, sorted. Written as
+    /// a [`FlowTable`] (each endpoint, service and provenance once).
+    #[serde(
+        serialize_with = "flow_table::serialize",
+        deserialize_with = "sections::flows"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "FlowTable"))]
     pub flows: Vec<Flow>,
     /// Monitoring, when modelled.
     #[serde(default, deserialize_with = "sections::monitoring")]

@@ -94,18 +94,39 @@ impl Model {
     }
 }
 
+/// Reads one section with `read`, or passes over it when the reading skips it.
+fn read_with<'de, D, T>(
+    section: Section,
+    d: D,
+    read: impl FnOnce(D) -> Result<T, D::Error>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default,
+{
+    if SKIPPED.with(|s| s.get()) & section.bit() != 0 {
+        IgnoredAny::deserialize(d)?;
+        Ok(T::default())
+    } else {
+        read(d)
+    }
+}
+
 /// Reads one section, or passes over it when the reading skips it.
 fn read<'de, D, T>(section: Section, d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default,
 {
-    if SKIPPED.with(|s| s.get()) & section.bit() != 0 {
-        IgnoredAny::deserialize(d)?;
-        Ok(T::default())
-    } else {
-        T::deserialize(d)
-    }
+    read_with(section, d, T::deserialize)
+}
+
+/// The `deserialize_with` of the flows: their tables (see [`crate::FlowTable`]).
+pub(crate) fn flows<'de, D>(d: D) -> Result<Vec<crate::Flow>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    read_with(Section::Flows, d, crate::flow_table::deserialize)
 }
 
 macro_rules! readers {
@@ -130,7 +151,6 @@ readers! {
     ha_groups => HaGroups,
     databases => Databases,
     rules => Rules,
-    flows => Flows,
     monitoring => Monitoring,
     dns => Dns,
     policies => Policies,

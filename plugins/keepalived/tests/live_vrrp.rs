@@ -249,12 +249,14 @@ fn three_members_without_preemption_from_svc_lbfarm() {
         "members are sorted by priority"
     );
     // Without preemption every member starts as BACKUP: the highest priority waits the least.
+    // With 3 s adverts a backup waits about 10 s before taking over; the polls allow 30 s, as
+    // a loaded machine starts keepalived late.
     let mut b = first.start(dir.path(), 1);
     let a = second.start(dir.path(), 1);
     let c = third.start(dir.path(), 1);
     let all = |d: &[&Keepalived]| logs(d);
     assert!(
-        poll(150, || first.holds(&vip)),
+        poll(300, || first.holds(&vip)),
         "lb-b never took {vip}:\n{}",
         all(&[&b, &a, &c])
     );
@@ -265,14 +267,14 @@ fn three_members_without_preemption_from_svc_lbfarm() {
     );
     assert!(b.stop("TERM"), "keepalived exits on SIGTERM");
     assert!(
-        poll(150, || second.holds(&vip)),
+        poll(300, || second.holds(&vip)),
         "{vip} did not move to lb-a:\n{}",
         all(&[&b, &a, &c])
     );
     assert!(!third.holds(&vip), "lb-c took {vip}:\n{}", all(&[&a, &c]));
     let back = first.start(dir.path(), 2);
     assert!(
-        poll(150, || back.log_text().contains("Entering BACKUP STATE")),
+        poll(300, || back.log_text().contains("Entering BACKUP STATE")),
         "lb-b did not come back:\n{}",
         all(&[&back])
     );

@@ -233,7 +233,7 @@ pub fn accept_rules_indexed(
                 family,
                 source,
                 destinations,
-                service: flow.service.clone(),
+                service: (*flow.service).clone(),
                 comment: comment.clone(),
             });
         }

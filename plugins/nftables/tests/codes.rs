@@ -57,7 +57,7 @@ fn nft002_a_service_nft_cannot_match_exactly() {
     for (protocol, start, end) in [(Protocol::Icmp, 1, 1), (Protocol::Tcp, 90, 80)] {
         let mut model = infrac_testkit::model_from_str(MODEL);
         let index = flow_to(&model, "lb1", 22);
-        let service = &mut model.flows[index].service;
+        let service = std::sync::Arc::make_mut(&mut model.flows[index].service);
         service.protocol = protocol;
         service.ports = vec![PortRange { start, end }];
         let diags = Nftables::compile(&model, &Target::unit("nftables", "lb1")).unwrap_err();
@@ -110,7 +110,8 @@ fn a_flow_that_can_match_nothing_says_so() {
     let index = flow_to(&model, "lb1", 22);
     // Sources only in the other family than the host's addresses (the front end refuses such a
     // rule, E0605; the IR could still carry one).
-    model.flows[index].from.prefixes = vec!["fd00::/64".parse().unwrap()];
+    std::sync::Arc::make_mut(&mut model.flows[index].from).prefixes =
+        vec!["fd00::/64".parse().unwrap()];
     let text = render(&model, "lb1");
     assert!(
         text.contains("# rule ci-to-lb1 (site.infra:14): no source in the family of this host's addresses it reaches; allows nothing here"),

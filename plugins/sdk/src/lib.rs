@@ -243,12 +243,13 @@ pub fn read_model_skipping(ir: &str, skip: &[Section]) -> Result<Model, Vec<Diag
             format!("the IR does not parse as IR {IR_VERSION}: {e}"),
         )]
     })?;
-    let major = |v: &str| {
-        v.rsplit_once('.')
-            .map(|(m, _)| m.to_string())
-            .unwrap_or_default()
+    // `MAJOR.MINOR`: while the major is 0 each minor is its own line, from 1 on the major is.
+    let line = |v: &str| match v.split_once('.') {
+        Some(("0", rest)) => format!("0.{}", rest.split('.').next().unwrap_or_default()),
+        Some((major, _)) => major.to_string(),
+        None => v.to_string(),
     };
-    if major(&model.ir_version) != major(IR_VERSION) {
+    if line(&model.ir_version) != line(IR_VERSION) {
         return Err(vec![Diagnostic::error(
             "SDK002",
             "/ir_version",
@@ -400,4 +401,31 @@ macro_rules! export_backend {
             $crate::bindings::__export_backend_world!(InfracBackendGlue with_types_in $crate::bindings);
         };
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The smallest IR of version `v` that reads with every skippable section skipped.
+    fn ir(v: &str) -> String {
+        format!(
+            r#"{{"ir_version":"{v}","project":{{"name":"t","domain":"t.example","ntp":[],"syslog":[]}},
+            "secrets":0,"sites":[],"devices":0,"links":0,"hosts":[],"services":0,
+            "load_balancers":0,"ha_groups":0,"databases":0,"rules":0,"flows":0,"monitoring":0,
+            "dns":0,"policies":0}}"#
+        )
+    }
+
+    #[test]
+    fn another_minor_of_major_zero_is_refused() {
+        let read = |v: &str| read_model_skipping(&ir(v), &Section::ALL);
+        assert!(read(IR_VERSION).is_ok(), "{:?}", read(IR_VERSION).err());
+        let err = read("0.1").expect_err("0.1 is another line");
+        assert_eq!(err[0].code, "SDK002", "{err:?}");
+        assert!(
+            read(&format!("{IR_VERSION}.3")).is_ok(),
+            "a patch is the same line"
+        );
+    }
 }
