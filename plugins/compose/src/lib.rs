@@ -19,6 +19,7 @@ impl Backend for Compose {
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["compose"];
     const READS: &'static [Section] = &[Section::Services, Section::Flows];
+    const UNITS_READS: &'static [Section] = &[];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         model

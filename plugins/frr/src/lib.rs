@@ -75,6 +75,7 @@ impl Backend for Frr {
         Section::Services,
         Section::Links,
     ];
+    const UNITS_READS: &'static [Section] = &[Section::Devices];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         model

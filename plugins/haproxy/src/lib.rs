@@ -61,6 +61,7 @@ impl Backend for Haproxy {
         Section::Flows,
         Section::Monitoring,
     ];
+    const UNITS_READS: &'static [Section] = &[Section::LoadBalancers, Section::HaGroups];
 
     /// Every host that runs at least one load balancer, sorted by name.
     fn units(model: &Model, _target: &str) -> Vec<String> {

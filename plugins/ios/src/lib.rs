@@ -74,6 +74,7 @@ impl Backend for Ios {
         Section::Services,
         Section::Flows,
     ];
+    const UNITS_READS: &'static [Section] = &[Section::Devices];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         model

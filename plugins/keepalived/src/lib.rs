@@ -58,6 +58,7 @@ impl Backend for Keepalived {
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["keepalived"];
     const READS: &'static [Section] = &[Section::LoadBalancers, Section::HaGroups];
+    const UNITS_READS: &'static [Section] = &[Section::HaGroups];
 
     /// Every host that is a member of an HA group, sorted.
     fn units(model: &Model, _target: &str) -> Vec<String> {

@@ -44,6 +44,7 @@ impl Backend for Mysql {
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["mysql"];
     const READS: &'static [Section] = &[Section::Databases];
+    const UNITS_READS: &'static [Section] = &[Section::Databases];
 
     /// One unit per database cluster, named after it.
     fn units(model: &Model, _target: &str) -> Vec<String> {

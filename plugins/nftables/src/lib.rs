@@ -54,6 +54,7 @@ impl Backend for Nftables {
         Section::HaGroups,
         Section::Flows,
     ];
+    const UNITS_READS: &'static [Section] = &[];
 
     /// Every host of the model.
     fn units(model: &Model, _target: &str) -> Vec<String> {

@@ -56,6 +56,7 @@ impl Backend for Opnsense {
         Section::Links,
         Section::Flows,
     ];
+    const UNITS_READS: &'static [Section] = &[Section::Devices];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         model

@@ -70,6 +70,7 @@ impl Backend for Prometheus {
         Section::Flows,
         Section::Monitoring,
     ];
+    const UNITS_READS: &'static [Section] = &[Section::Services, Section::Monitoring];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         plan::units(model)

@@ -178,6 +178,10 @@ pub trait Backend {
     /// rather than building them, and the backend sees them empty (`infrac_testkit` checks that
     /// every corpus model renders the same either way). The default reads everything.
     const READS: &'static [Section] = &Section::ALL;
+    /// The sections [`Backend::units`] reads (usually far fewer: the devices, the hosts): the
+    /// SDK builds only these to list units, which every build asks of every target. The default
+    /// is [`Backend::READS`]; `infrac_testkit` checks the units come out the same.
+    const UNITS_READS: &'static [Section] = Self::READS;
 
     /// The units of `target` in `model` (device names, host names…), each compiled separately
     /// and in parallel. The default is one unit, `""`: the whole model.
@@ -294,7 +298,7 @@ pub mod glue {
 
     /// `units(ir, target)` of backend `B`.
     pub fn units<B: Backend>(ir: &str, target: &str) -> Result<Vec<String>, Vec<wit::Diagnostic>> {
-        let model = read_model_skipping(ir, &Section::all_but(B::READS)).map_err(diags)?;
+        let model = read_model_skipping(ir, &Section::all_but(B::UNITS_READS)).map_err(diags)?;
         Ok(B::units(&model, target))
     }
 

@@ -167,8 +167,9 @@ pub fn assert_batch_matches_units<B: Backend>(name: &str, model: &Model, target:
 }
 
 /// Reading the model without the sections `B` does not read ([`Backend::READS`], what the SDK does in
-/// the plugin) renders every unit exactly as reading all of it: a backend that skips a section
-/// it reads fails here.
+/// the plugin) renders every unit exactly as reading all of it, and lists the same units, as
+/// does reading only [`Backend::UNITS_READS`]: a backend that skips a section it reads fails
+/// here.
 pub fn assert_skips_change_nothing<B: Backend>(name: &str, model: &Model, target: &str) {
     let skips = Section::all_but(B::READS);
     let skipped = Model::from_json_skipping(&model.to_json(), &skips)
@@ -179,6 +180,15 @@ pub fn assert_skips_change_nothing<B: Backend>(name: &str, model: &Model, target
         units,
         "{name}: units without {:?}",
         skips
+    );
+    let unit_skips = Section::all_but(B::UNITS_READS);
+    let for_units = Model::from_json_skipping(&model.to_json(), &unit_skips)
+        .unwrap_or_else(|e| panic!("{name}: the IR reads back: {e}"));
+    assert_eq!(
+        B::units(&for_units, target),
+        units,
+        "{name}: units without {:?} (Backend::UNITS_READS)",
+        unit_skips
     );
     let whole = B::compile_units(model, &Target::whole(target), &units);
     let without = B::compile_units(&skipped, &Target::whole(target), &units);
