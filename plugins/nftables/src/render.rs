@@ -4,6 +4,7 @@ use crate::held::Holder;
 use crate::net::Net;
 use crate::rules::{AcceptRule, Source, Unmatchable, port_list, protocol_match};
 use infrac_sdk::{Host, Protocol, TextWriter};
+use std::fmt::{Display, Write as _};
 use std::net::IpAddr;
 
 /// Everything one host's file holds.
@@ -72,17 +73,20 @@ fn input(w: &mut TextWriter, fw: &HostFirewall<'_>) {
     if fw.rules.is_empty() {
         w.line("# No flow of the model reaches this host.");
     }
+    // One buffer for every rule's line: a large model renders 100,000s of them.
+    let mut line = String::new();
     for r in fw.rules {
-        let mut parts = Vec::new();
-        parts.extend(source_match(r));
-        parts.push(format!(
-            "{} daddr {}",
-            r.family.selector(),
-            set(r.destinations.iter().map(|a| Net::host(*a).to_string()))
-        ));
-        parts.extend(protocol_match(&r.service, r.family));
-        parts.push(format!("accept comment \"{}\"", r.comment));
-        w.line(parts.join(" "));
+        line.clear();
+        source_match(&mut line, r);
+        line.push_str(r.family.selector());
+        line.push_str(" daddr ");
+        set(&mut line, &r.destinations, |a| Net::host(*a));
+        if let Some(p) = protocol_match(&r.service, r.family) {
+            line.push(' ');
+            line.push_str(&p);
+        }
+        let _ = write!(line, " accept comment \"{}\"", r.comment);
+        w.line(&line);
     }
     for u in fw.unmatchable {
         w.line(format!(
@@ -115,14 +119,12 @@ fn forward(w: &mut TextWriter, fw: &HostFirewall<'_>) {
         ) {
             continue;
         }
-        let mut head = vec!["ct status dnat".to_string()];
-        head.extend(source_match(r));
-        head.push(format!(
-            "ct original {} daddr {}",
-            r.family.selector(),
-            set(r.destinations.iter().map(|a| Net::host(*a).to_string()))
-        ));
-        let head = head.join(" ");
+        let mut head = "ct status dnat ".to_string();
+        source_match(&mut head, r);
+        head.push_str("ct original ");
+        head.push_str(r.family.selector());
+        head.push_str(" daddr ");
+        set(&mut head, &r.destinations, |a| Net::host(*a));
         let comment = format!("accept comment \"{}\"", r.comment);
         if r.service.protocol == Protocol::Any {
             w.line(format!("{head} {comment}"));
@@ -142,27 +144,36 @@ fn forward(w: &mut TextWriter, fw: &HostFirewall<'_>) {
     }
 }
 
-/// `ip saddr 10.0.10.0/24`, `ip saddr != { … }`, or nothing for every source.
-fn source_match(r: &AcceptRule) -> Option<String> {
-    let sel = r.family.selector();
-    match &r.source {
-        Source::Any => None,
-        Source::In(nets) => Some(format!(
-            "{sel} saddr {}",
-            set(nets.iter().map(Net::to_string))
-        )),
-        Source::NotIn(nets) => Some(format!(
-            "{sel} saddr != {}",
-            set(nets.iter().map(Net::to_string))
-        )),
-    }
+/// `ip saddr 10.0.10.0/24 `, `ip saddr != { … } `, or nothing for every source, appended to
+/// `out` (with the space that separates it from what follows).
+fn source_match(out: &mut String, r: &AcceptRule) {
+    let (nets, op) = match &r.source {
+        Source::Any => return,
+        Source::In(nets) => (nets, ""),
+        Source::NotIn(nets) => (nets, "!= "),
+    };
+    out.push_str(r.family.selector());
+    out.push_str(" saddr ");
+    out.push_str(op);
+    set(out, nets, |n| *n);
+    out.push(' ');
 }
 
-/// One value as is, several as an anonymous set `{ a, b }`.
-fn set(items: impl Iterator<Item = String>) -> String {
-    let items: Vec<String> = items.collect();
-    match items.as_slice() {
-        [one] => one.clone(),
-        many => format!("{{ {} }}", many.join(", ")),
+/// One value as is, several as an anonymous set `{ a, b }`, appended to `out`.
+fn set<T, D: Display>(out: &mut String, items: &[T], show: impl Fn(&T) -> D) {
+    match items {
+        [one] => {
+            let _ = write!(out, "{}", show(one));
+        }
+        many => {
+            out.push_str("{ ");
+            for (i, item) in many.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "{}", show(item));
+            }
+            out.push_str(" }");
+        }
     }
 }

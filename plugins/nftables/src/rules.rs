@@ -63,6 +63,11 @@ pub struct FlowIndex {
     hosts: HashMap<String, usize>,
     /// Per host name, the load balancers it runs and the HA groups it is a member of.
     holders: HashMap<String, (Vec<usize>, Vec<usize>)>,
+    /// Per flow, its entry in `comments`: flows of one provenance share it (at 1,000 sites,
+    /// 8,003 provenances for 62,002 flows and 125,008 rules).
+    comment_of: Vec<usize>,
+    /// Each provenance's rule comment ([`comment`]).
+    comments: Vec<String>,
 }
 
 fn slot(family: Family) -> usize {
@@ -97,6 +102,20 @@ impl FlowIndex {
                     .filter(|n| n.family() == family),
             )
         };
+        let mut by_provenance: HashMap<&infrac_sdk::FlowOrigin, usize> = HashMap::new();
+        let mut comments = Vec::new();
+        let comment_of = model
+            .flows
+            .iter()
+            .map(|f| {
+                *by_provenance
+                    .entry(f.provenance.as_ref())
+                    .or_insert_with(|| {
+                        comments.push(comment(f));
+                        comments.len() - 1
+                    })
+            })
+            .collect();
         let mut hosts = HashMap::new();
         for (i, h) in model.hosts.iter().enumerate() {
             hosts.entry(h.name.clone()).or_insert(i);
@@ -121,6 +140,8 @@ impl FlowIndex {
         FlowIndex {
             hosts,
             holders,
+            comment_of,
+            comments,
             by_prefix,
             lengths: lengths.map(|l| l.into_iter().collect()),
             zones: [zones(Family::V4), zones(Family::V6)],
@@ -151,6 +172,14 @@ impl FlowIndex {
             .map(|(l, h)| (l.as_slice(), h.as_slice()))
             .unwrap_or_default();
         crate::held::held_addresses_in(model, host, lbs, has)
+    }
+
+    /// The rule comment of flow `index` of the model ([`comment`]).
+    pub fn comment(&self, index: usize) -> &str {
+        self.comment_of
+            .get(index)
+            .and_then(|&c| self.comments.get(c))
+            .map_or("", String::as_str)
     }
 
     /// The flows whose destination contains one of `addresses`, in flow order.
@@ -213,7 +242,7 @@ pub fn accept_rules_indexed(
             ));
             continue;
         }
-        let comment = comment(flow);
+        let comment = idx.comment(index).to_string();
         let mut rendered = false;
         for family in [Family::V4, Family::V6] {
             let destinations: Vec<IpAddr> = reached

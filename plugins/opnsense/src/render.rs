@@ -5,7 +5,7 @@ use crate::filter::{Action, Addr, FilterRule};
 use crate::interfaces::{Plan, Role};
 use crate::nat::NatRule;
 use crate::ospf::{MODEL_VERSION, OspfConfig};
-use crate::uuid::uuid;
+use crate::uuid::{uuid, uuid_of};
 use infrac_sdk::XmlWriter;
 
 /// Everything one firewall's config.xml holds.
@@ -138,7 +138,7 @@ impl Config {
     fn filter(&self, x: &mut XmlWriter) {
         x.element("filter", |x| {
             for r in &self.rules {
-                let id = uuid(&format!("{}/filter/{}", self.hostname, r.key()));
+                let id = uuid_of(format_args!("{}/filter/{}", self.hostname, r.key()));
                 x.open("rule", &[("uuid", &id)]);
                 let pass = r.action == Action::Pass;
                 x.leaf("type", if pass { "pass" } else { "block" });

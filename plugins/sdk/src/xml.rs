@@ -41,7 +41,10 @@ fn escape_into(out: &mut String, text: &str) {
 #[derive(Debug, Default)]
 pub struct XmlWriter {
     out: String,
-    open: Vec<String>,
+    /// The names of the open elements, one after another (no allocation per element).
+    names: String,
+    /// Where each open element's name starts in `names`.
+    open: Vec<usize>,
 }
 
 impl XmlWriter {
@@ -49,6 +52,7 @@ impl XmlWriter {
     pub fn new() -> XmlWriter {
         XmlWriter {
             out: "<?xml version=\"1.0\"?>\n".to_string(),
+            names: String::new(),
             open: Vec::new(),
         }
     }
@@ -72,17 +76,20 @@ impl XmlWriter {
             self.out.push('"');
         }
         self.out.push_str(">\n");
-        self.open.push(name.to_string());
+        self.open.push(self.names.len());
+        self.names.push_str(name);
         self
     }
 
     /// Closes the innermost open element.
     pub fn close(&mut self) -> &mut Self {
-        if let Some(name) = self.open.pop() {
+        if let Some(start) = self.open.pop() {
             self.indent();
             self.out.push_str("</");
-            self.out.push_str(&name);
+            self.out
+                .push_str(self.names.get(start..).unwrap_or_default());
             self.out.push_str(">\n");
+            self.names.truncate(start);
         }
         self
     }

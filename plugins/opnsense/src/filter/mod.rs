@@ -137,17 +137,22 @@ impl FilterRule {
             .join("; ")
     }
 
-    /// A stable identity for the rule's UUID.
-    pub fn key(&self) -> String {
-        format!(
+    /// A stable identity for the rule's UUID (`Display`s as the key).
+    pub fn key(&self) -> RuleKey<'_> {
+        RuleKey(self)
+    }
+}
+
+/// The identity of a [`FilterRule`], written as text: what its UUID is derived from.
+pub struct RuleKey<'a>(&'a FilterRule);
+
+impl fmt::Display for RuleKey<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = self.0;
+        write!(
+            f,
             "{:?}/{}/{:?}/{:?}/{:?}/{:?}/{:?}",
-            self.action,
-            self.interface,
-            self.family,
-            self.protocol,
-            self.source,
-            self.destination,
-            self.port
+            r.action, r.interface, r.family, r.protocol, r.source, r.destination, r.port
         )
     }
 }
