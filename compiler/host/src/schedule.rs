@@ -1,5 +1,8 @@
 //! Running many units in parallel, with results in a fixed order.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
 use rayon::prelude::*;
 
 use crate::error::PluginError;
@@ -97,41 +100,60 @@ pub fn batches<'a>(units: &[Unit<'a>], parts: usize) -> Vec<Batch<'a>> {
 /// too: its output in the batch call came with an option the plugin did not know). Results are in batch
 /// order, one per call (so a failing call may stand for several units); `on_done` is called
 /// after each call with its batch, the number of units it covered and how long it took.
+///
+/// Calls start largest batch first (most units; ties in batch order), each thread taking the
+/// next when it finishes, so a long call does not start last and hold up the build alone
+/// while the other threads idle. Only the timing depends on this order, never the results.
 pub fn compile_batches(
     ir: &(impl IrFor + ?Sized),
     batches: &[Batch<'_>],
     on_done: &(dyn Fn(&Batch<'_>, usize, std::time::Duration) + Sync),
 ) -> Vec<Result<CompileOutput, PluginError>> {
-    batches
-        .par_iter()
-        .map(|b| {
-            let ir_json = ir.ir_for(b.plugin);
-            let started = std::time::Instant::now();
-            let (first, handled) = b.plugin.compile_batch(ir_json, &b.options, &b.units);
-            if handled {
-                on_done(b, b.units.len(), started.elapsed());
-                return vec![first];
-            }
-            // The plugin rendered the first unit with an option it does not know, which it
-            // may have let change its output (listed it, say): every unit is asked again, alone.
-            drop(first);
-            on_done(b, 0, started.elapsed());
-            b.units
-                .par_iter()
-                .map(|unit| {
-                    let options = CompileOptions {
-                        unit: unit.clone(),
-                        ..b.options.clone()
-                    };
-                    let started = std::time::Instant::now();
-                    let r = b.plugin.compile(ir_json, &options);
-                    on_done(b, 1, started.elapsed());
-                    r
-                })
-                .collect()
-        })
-        .collect::<Vec<Vec<_>>>()
-        .into_iter()
-        .flatten()
+    let run = |b: &Batch<'_>| -> Vec<Result<CompileOutput, PluginError>> {
+        let ir_json = ir.ir_for(b.plugin);
+        let started = std::time::Instant::now();
+        let (first, handled) = b.plugin.compile_batch(ir_json, &b.options, &b.units);
+        if handled {
+            on_done(b, b.units.len(), started.elapsed());
+            return vec![first];
+        }
+        // The plugin rendered the first unit with an option it does not know, which it
+        // may have let change its output (listed it, say): every unit is asked again, alone.
+        drop(first);
+        on_done(b, 0, started.elapsed());
+        b.units
+            .par_iter()
+            .map(|unit| {
+                let options = CompileOptions {
+                    unit: unit.clone(),
+                    ..b.options.clone()
+                };
+                let started = std::time::Instant::now();
+                let r = b.plugin.compile(ir_json, &options);
+                on_done(b, 1, started.elapsed());
+                r
+            })
+            .collect()
+    };
+    let mut order: Vec<usize> = (0..batches.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(batches.get(i).map_or(0, |b| b.units.len())));
+    let next = AtomicUsize::new(0);
+    let done: Vec<Mutex<Vec<Result<CompileOutput, PluginError>>>> =
+        batches.iter().map(|_| Mutex::new(Vec::new())).collect();
+    let workers = rayon::current_num_threads().clamp(1, batches.len().max(1));
+    rayon::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|_| {
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    if let (Some(b), Some(slot)) = (batches.get(i), done.get(i)) {
+                        let results = run(b);
+                        *slot.lock().unwrap_or_else(PoisonError::into_inner) = results;
+                    }
+                }
+            });
+        }
+    });
+    done.into_iter()
+        .flat_map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
         .collect()
 }

@@ -97,3 +97,48 @@ fn batches_keep_plugins_targets_and_options_apart() {
     assert_eq!(shape, [vec!["a", "b"], vec!["c"], vec!["d"]]);
     assert!(groups.iter().all(|b| b.options.unit.is_empty()));
 }
+
+#[test]
+fn the_largest_batches_start_first_and_results_keep_batch_order() {
+    let host = Host::new(HostConfig {
+        cache: CacheConfig::Disabled,
+        ..HostConfig::default()
+    })
+    .expect("host");
+    let echo = host.load("echo", &wasm("echo")).expect("echo");
+    // Three option sets with 1, 2 and 3 units, in that order: one batch each.
+    let units: Vec<Unit<'_>> = [("b1", 1), ("b2", 2), ("b3", 3)]
+        .iter()
+        .flat_map(|&(k, n)| (0..n).map(move |i| (k, format!("{k}-{i}"))))
+        .map(|(k, u)| {
+            let mut u = unit(&echo, "echo", &u);
+            u.options.options.insert("k".to_string(), k.to_string());
+            u
+        })
+        .collect();
+    let groups = batches(&units, 1);
+    assert_eq!(groups.len(), 3);
+    let alone = files(compile_units("{}", &units, &|_| {}));
+    // One thread: the calls start one after another, in the order the schedule picks.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
+    let started = std::sync::Mutex::new(Vec::new());
+    let batched = pool.install(|| {
+        files(compile_batches("{}", &groups, &|b, _, _| {
+            // Every call of a batch reports it (echo renders units alone): keep the first.
+            let mut started = started.lock().expect("lock");
+            let key = &b.options.options["k"];
+            if started.last() != Some(key) {
+                started.push(key.clone());
+            }
+        }))
+    });
+    assert_eq!(
+        started.into_inner().expect("lock"),
+        ["b3", "b2", "b1"],
+        "most units first"
+    );
+    assert_eq!(batched, alone, "results in batch order");
+}
