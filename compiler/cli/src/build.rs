@@ -241,9 +241,13 @@ impl Ir {
         let texts = versions
             .into_par_iter()
             .map(|v| {
+                let (full, units) = rayon::join(
+                    || model.to_ir_json(&v, true),
+                    || model.to_ir_json(&v, false),
+                );
                 let text = IrText {
-                    full: model.to_ir_json(&v, true)?,
-                    units: model.to_ir_json(&v, false)?,
+                    full: full?,
+                    units: units?,
                 };
                 Ok((v, text))
             })

@@ -18,8 +18,8 @@ pub enum SecretMode {
     Resolve,
 }
 
-/// Where secret values come from.
-pub trait SecretResolver {
+/// Where secret values come from (shared by the threads that prepare files).
+pub trait SecretResolver: Sync {
     /// The value of secret `name`, if known.
     fn resolve(&self, name: &str) -> Option<String>;
 

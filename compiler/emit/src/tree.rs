@@ -65,29 +65,37 @@ pub(crate) fn write_tree_with(
     let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut missing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut unsafe_values: BTreeMap<String, String> = BTreeMap::new();
-    let mut entries = Vec::with_capacity(files.len());
-    let mut prepared = Vec::with_capacity(files.len());
-    for file in files {
-        let (substituted, names, lacking, unsafe_here) = substitute(&file.contents, secrets, mode);
+    // Substitution and hashing read every byte of the output: in parallel, in file order.
+    let done: Vec<_> = files
+        .into_par_iter()
+        .map(|file| {
+            let (substituted, names, lacking, unsafe_here) =
+                substitute(&file.contents, secrets, mode);
+            let entry = ManifestEntry::new(
+                &file.path,
+                &file.contents,
+                &file.plugin,
+                names.iter().cloned().collect(),
+            );
+            let ready = Prepared {
+                path: file.path,
+                bytes: substituted.unwrap_or(file.contents),
+            };
+            (entry, ready, names, lacking, unsafe_here)
+        })
+        .collect();
+    let mut entries = Vec::with_capacity(done.len());
+    let mut prepared = Vec::with_capacity(done.len());
+    for (entry, ready, names, lacking, unsafe_here) in done {
         unsafe_values.extend(unsafe_here);
-        for name in &names {
-            uses.entry(name.clone())
-                .or_default()
-                .insert(file.path.clone());
+        for name in names {
+            uses.entry(name).or_default().insert(ready.path.clone());
         }
         for name in lacking {
-            missing.entry(name).or_default().insert(file.path.clone());
+            missing.entry(name).or_default().insert(ready.path.clone());
         }
-        entries.push(ManifestEntry::new(
-            &file.path,
-            &file.contents,
-            &file.plugin,
-            names.into_iter().collect(),
-        ));
-        prepared.push(Prepared {
-            path: file.path,
-            bytes: substituted.unwrap_or(file.contents),
-        });
+        entries.push(entry);
+        prepared.push(ready);
     }
     let to_uses = |map: BTreeMap<String, BTreeSet<String>>| -> Vec<SecretUse> {
         map.into_iter()
