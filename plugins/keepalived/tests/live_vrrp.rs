@@ -248,20 +248,31 @@ fn three_members_without_preemption_from_svc_lbfarm() {
         ["lb-b", "lb-a", "lb-c"],
         "members are sorted by priority"
     );
-    // Without preemption every member starts as BACKUP: the highest priority waits the least.
-    // With 3 s adverts a backup waits about 10 s before taking over; the polls allow 30 s, as
-    // a loaded machine starts keepalived late.
+    // Without preemption every member starts as BACKUP and the first whose master-down timer
+    // runs out takes the VIP. With the three started together that is the highest priority
+    // only by its shorter skew (656 ms against 890 ms at 3 s adverts), which a loaded machine
+    // can overturn by starting it late; so lb-b starts first and takes the VIP alone (about
+    // 10 s: the polls allow 30 s), then the others join as backups.
     let mut b = first.start(dir.path(), 1);
+    assert!(
+        poll(300, || first.holds(&vip)),
+        "lb-b never took {vip}:\n{}",
+        logs(&[&b])
+    );
     let a = second.start(dir.path(), 1);
     let c = third.start(dir.path(), 1);
     let all = |d: &[&Keepalived]| logs(d);
     assert!(
-        poll(300, || first.holds(&vip)),
-        "lb-b never took {vip}:\n{}",
+        poll(300, || {
+            [&a, &c]
+                .iter()
+                .all(|k| k.log_text().contains("Entering BACKUP STATE"))
+        }),
+        "lb-a and lb-c did not start as backups:\n{}",
         all(&[&b, &a, &c])
     );
     assert!(
-        !second.holds(&vip) && !third.holds(&vip),
+        first.holds(&vip) && !second.holds(&vip) && !third.holds(&vip),
         "{}",
         all(&[&b, &a, &c])
     );
