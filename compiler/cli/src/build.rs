@@ -726,12 +726,17 @@ mod tests {
     use super::Ir;
     use std::path::Path;
 
-    #[test]
-    fn units_get_the_model_without_its_rules_and_flows() {
+    /// The checked model of `examples/backbone`.
+    fn backbone() -> infrac_model::Model {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/backbone");
         let (checked, _) = crate::load_and_check(&root, &[], crate::render::Format::Short)
             .unwrap_or_else(|code| panic!("backbone checks (exit {code})"));
-        let model = checked.model.expect("a model");
+        checked.model.expect("a model")
+    }
+
+    #[test]
+    fn units_get_the_model_without_its_rules_and_flows() {
+        let model = backbone();
         assert!(!model.rules.is_empty() && !model.flows.is_empty());
         let ir = Ir::of(&model, &[]).expect("serialises");
         let ir = ir.current();
@@ -757,10 +762,7 @@ mod tests {
     #[test]
     fn the_legacy_ir_writes_each_flow_whole_and_the_rest_alike() {
         use serde_json::Value;
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/backbone");
-        let (checked, _) = crate::load_and_check(&root, &[], crate::render::Format::Short)
-            .unwrap_or_else(|code| panic!("backbone checks (exit {code})"));
-        let model = checked.model.expect("a model");
+        let model = backbone();
         let legacy = infrac_model::LEGACY_IR_VERSION;
         let read = |text: String| -> serde_json::Map<String, Value> {
             match serde_json::from_str(&text).expect("JSON") {

@@ -24,20 +24,16 @@ mod plugin;
 mod sandbox;
 mod schedule;
 mod types;
-mod version;
 
 pub use cache::{CacheOutcome, sha256_hex};
 pub use config::{CacheConfig, HostConfig, PluginLimits};
 pub use error::{Cause, PluginError};
 pub use host::{Host, HostInitError};
 pub use imports::ALLOWED_WASI_PACKAGES;
+pub use infrac_model::ir_compatible;
 pub use plugin::{Plugin, UNITS_OPTION};
 pub use schedule::{Batch, IrFor, Unit, batches, compile_batches, compile_units};
 pub use types::{CompileOptions, CompileOutput, Diagnostic, OutputFile, PluginInfo, Severity};
-pub use version::compatible as ir_compatible;
-
-/// The IR version this host prefers: the model's.
-pub const HOST_IR_VERSION: &str = infrac_model::IR_VERSION;
 
 /// The IR versions this host hands to plugins, preferred first: the model's, then the previous
 /// one for plugins not yet rebuilt (see [`infrac_model::Model::to_ir_json`]).

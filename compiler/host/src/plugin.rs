@@ -83,7 +83,7 @@ impl Plugin {
             .host
             .ir_versions
             .iter()
-            .find(|v| crate::version::compatible(&info.ir_versions, v))
+            .find(|v| infrac_model::ir_compatible(&info.ir_versions, v))
             .cloned()
         else {
             return Err(plugin.error(

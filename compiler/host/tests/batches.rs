@@ -16,6 +16,14 @@ fn wasm(name: &str) -> Vec<u8> {
     std::fs::read(path).expect("test plugin (run tests/plugins/build.sh)")
 }
 
+fn host() -> Host {
+    Host::new(HostConfig {
+        cache: CacheConfig::Disabled,
+        ..HostConfig::default()
+    })
+    .expect("host")
+}
+
 fn unit<'a>(plugin: &'a Plugin, target: &str, unit: &str) -> Unit<'a> {
     Unit {
         plugin,
@@ -38,11 +46,7 @@ fn files(
 
 #[test]
 fn a_plugin_that_ignores_the_option_gets_each_unit_alone() {
-    let host = Host::new(HostConfig {
-        cache: CacheConfig::Disabled,
-        ..HostConfig::default()
-    })
-    .expect("host");
+    let host = host();
     // echo lists every option it is given in options.txt: a unit rendered inside a batch call
     // would show `infrac.units`.
     let echo = host.load("echo", &wasm("echo")).expect("echo");
@@ -72,11 +76,7 @@ fn a_plugin_that_ignores_the_option_gets_each_unit_alone() {
 
 #[test]
 fn batches_keep_plugins_targets_and_options_apart() {
-    let host = Host::new(HostConfig {
-        cache: CacheConfig::Disabled,
-        ..HostConfig::default()
-    })
-    .expect("host");
+    let host = host();
     let echo = host.load("echo", &wasm("echo")).expect("echo");
     let mut other = unit(&echo, "echo", "c");
     other
@@ -100,11 +100,7 @@ fn batches_keep_plugins_targets_and_options_apart() {
 
 #[test]
 fn the_largest_batches_start_first_and_results_keep_batch_order() {
-    let host = Host::new(HostConfig {
-        cache: CacheConfig::Disabled,
-        ..HostConfig::default()
-    })
-    .expect("host");
+    let host = host();
     let echo = host.load("echo", &wasm("echo")).expect("echo");
     // Three option sets with 1, 2 and 3 units, in that order: one batch each.
     let units: Vec<Unit<'_>> = [("b1", 1), ("b2", 2), ("b3", 3)]

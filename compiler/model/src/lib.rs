@@ -18,6 +18,7 @@ mod flows;
 mod ir;
 mod ops;
 mod sections;
+mod version;
 mod workloads;
 
 pub use devices::*;
@@ -26,6 +27,7 @@ pub use flows::*;
 pub use ir::LEGACY_IR_VERSION;
 pub use ops::*;
 pub use sections::Section;
+pub use version::compatible as ir_compatible;
 pub use workloads::*;
 
 use serde::{Deserialize, Serialize};

@@ -2,9 +2,9 @@
 
 use crate::held::Holder;
 use crate::net::Net;
-use crate::rules::{AcceptRule, Source, Unmatchable, port_list, protocol_match};
+use crate::rules::{AcceptRule, Source, Unmatchable, port_list, protocol_match, set};
 use infrac_sdk::{Host, Protocol, TextWriter};
-use std::fmt::{Display, Write as _};
+use std::fmt::Write as _;
 use std::net::IpAddr;
 
 /// Everything one host's file holds.
@@ -157,23 +157,4 @@ fn source_match(out: &mut String, r: &AcceptRule) {
     out.push_str(op);
     set(out, nets, |n| *n);
     out.push(' ');
-}
-
-/// One value as is, several as an anonymous set `{ a, b }`, appended to `out`.
-fn set<T, D: Display>(out: &mut String, items: &[T], show: impl Fn(&T) -> D) {
-    match items {
-        [one] => {
-            let _ = write!(out, "{}", show(one));
-        }
-        many => {
-            out.push_str("{ ");
-            for (i, item) in many.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                let _ = write!(out, "{}", show(item));
-            }
-            out.push_str(" }");
-        }
-    }
 }

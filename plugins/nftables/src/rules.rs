@@ -4,6 +4,7 @@ use crate::codes;
 use crate::net::{Family, Net, collapse};
 use infrac_sdk::{Diagnostic, EndpointKind, Flow, FlowReason, Model, PortSpec, Protocol};
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::{Display, Write as _};
 use std::net::IpAddr;
 
 /// The longest comment nftables accepts (bytes).
@@ -416,11 +417,29 @@ pub fn protocol_match(service: &PortSpec, family: Family) -> Option<String> {
 
 /// The ports as an nftables value: `443`, `8000-8080`, `{ 80, 443 }`; `None` for every port.
 pub fn port_list(service: &PortSpec) -> Option<String> {
-    let items: Vec<String> = service.ports.iter().map(|r| r.to_string()).collect();
-    match items.as_slice() {
-        [] => None,
-        [one] => Some(one.clone()),
-        many => Some(format!("{{ {} }}", many.join(", "))),
+    (!service.ports.is_empty()).then(|| {
+        let mut out = String::new();
+        set(&mut out, &service.ports, |r| *r);
+        out
+    })
+}
+
+/// One value as is, several as an anonymous set `{ a, b }`, appended to `out`.
+pub fn set<T, D: Display>(out: &mut String, items: &[T], show: impl Fn(&T) -> D) {
+    match items {
+        [one] => {
+            let _ = write!(out, "{}", show(one));
+        }
+        many => {
+            out.push_str("{ ");
+            for (i, item) in many.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "{}", show(item));
+            }
+            out.push_str(" }");
+        }
     }
 }
 

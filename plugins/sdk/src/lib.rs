@@ -247,13 +247,8 @@ pub fn read_model_skipping(ir: &str, skip: &[Section]) -> Result<Model, Vec<Diag
             format!("the IR does not parse as IR {IR_VERSION}: {e}"),
         )]
     })?;
-    // `MAJOR.MINOR`: while the major is 0 each minor is its own line, from 1 on the major is.
-    let line = |v: &str| match v.split_once('.') {
-        Some(("0", rest)) => format!("0.{}", rest.split('.').next().unwrap_or_default()),
-        Some((major, _)) => major.to_string(),
-        None => v.to_string(),
-    };
-    if line(&model.ir_version) != line(IR_VERSION) {
+    // The host's rule: while the major is 0 each minor is its own line.
+    if !infrac_model::ir_compatible(&[IR_VERSION.to_string()], &model.ir_version) {
         return Err(vec![Diagnostic::error(
             "SDK002",
             "/ir_version",
