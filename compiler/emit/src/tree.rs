@@ -273,9 +273,24 @@ fn write_all(
                 .chain(std::iter::once(dir))
         })
         .collect();
+    // Level by level (a directory's parent is one level up), each level in parallel.
+    let mut levels: Vec<Vec<&str>> = Vec::new();
     for dir in dirs {
-        tmp.create_dir(dir)
-            .map_err(io_err("create", &tmp_path.join(dir)))?;
+        let depth = dir.matches('/').count();
+        if levels.len() <= depth {
+            levels.resize_with(depth + 1, Vec::new);
+        }
+        levels[depth].push(dir);
+    }
+    for level in levels {
+        let failed = level.par_iter().find_map_first(|dir| {
+            tmp.create_dir(dir)
+                .err()
+                .map(|e| io_err("create", &tmp_path.join(dir))(e))
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
     }
     let failed = files.par_iter().enumerate().find_map_first(|(i, file)| {
         tmp.write(&file.path, &file.bytes)

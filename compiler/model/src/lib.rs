@@ -59,6 +59,7 @@ pub struct Model {
     #[serde(deserialize_with = "sections::secrets")]
     pub secrets: Vec<Secret>,
     /// Sites with their zones, sorted by name.
+    #[serde(deserialize_with = "sections::sites")]
     pub sites: Vec<Site>,
     /// Firewalls, switches and routers, sorted by name.
     #[serde(deserialize_with = "sections::devices")]
@@ -67,6 +68,7 @@ pub struct Model {
     #[serde(deserialize_with = "sections::links")]
     pub links: Vec<Link>,
     /// Hosts, sorted by name.
+    #[serde(deserialize_with = "sections::hosts")]
     pub hosts: Vec<Host>,
     /// Containerised services, sorted by name.
     #[serde(deserialize_with = "sections::services")]

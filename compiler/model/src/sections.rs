@@ -1,9 +1,10 @@
 //! Reading a model while leaving some of its top-level sections unbuilt.
 //!
 //! A backend that never looks at the flow matrix (a DNS zone, a MySQL script) still receives
-//! it: the IR is one document for every plugin. [`Model::from_json_skipping`] scans the
-//! sections it is told to skip without building them (no strings, no vectors, no address
-//! parsing), leaving them empty; at 1,000 sites the flows are 60% of the IR.
+//! it: the IR is one document for every plugin. [`Model::from_json_skipping`] leaves the
+//! sections it is told to skip empty. With the section index the host writes at the end of
+//! the IR it does not even scan them: it parses only the members it keeps (at 1,000 sites the
+//! flows alone are a quarter of the IR, and most backends read two or three sections).
 
 use crate::Model;
 use serde::de::IgnoredAny;
@@ -37,11 +38,15 @@ pub enum Section {
     Dns,
     /// `policies`.
     Policies,
+    /// `sites` (with their zones).
+    Sites,
+    /// `hosts`.
+    Hosts,
 }
 
 impl Section {
     /// Every section a reader can leave unbuilt.
-    pub const ALL: [Section; 12] = [
+    pub const ALL: [Section; 14] = [
         Section::Secrets,
         Section::Devices,
         Section::Services,
@@ -54,6 +59,8 @@ impl Section {
         Section::Monitoring,
         Section::Dns,
         Section::Policies,
+        Section::Sites,
+        Section::Hosts,
     ];
 
     /// The sections not in `reads`: what a reader of only those skips.
@@ -62,6 +69,26 @@ impl Section {
             .into_iter()
             .filter(|s| !reads.contains(s))
             .collect()
+    }
+
+    /// The section's key in the IR's top-level object.
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Secrets => "secrets",
+            Section::Devices => "devices",
+            Section::Services => "services",
+            Section::Links => "links",
+            Section::LoadBalancers => "load_balancers",
+            Section::HaGroups => "ha_groups",
+            Section::Databases => "databases",
+            Section::Rules => "rules",
+            Section::Flows => "flows",
+            Section::Monitoring => "monitoring",
+            Section::Dns => "dns",
+            Section::Policies => "policies",
+            Section::Sites => "sites",
+            Section::Hosts => "hosts",
+        }
     }
 
     fn bit(self) -> u32 {
@@ -84,14 +111,87 @@ impl Drop for Reading {
 }
 
 impl Model {
-    /// Reads a model from JSON, leaving the sections in `skip` empty (their JSON is checked for
-    /// well-formedness and passed over). Every other section is read as [`Model::from_json`]
-    /// reads it.
+    /// Reads a model from JSON, leaving the sections in `skip` empty. Every other section is
+    /// read as [`Model::from_json`] reads it.
+    ///
+    /// When the document ends with a section index (what [`Model::to_ir_json`] writes), the
+    /// skipped sections are not looked at at all: only the others are parsed. Without one, or
+    /// when it does not match the document, the skipped sections are scanned for
+    /// well-formedness and passed over.
     pub fn from_json_skipping(text: &str, skip: &[Section]) -> Result<Model, serde_json::Error> {
         let _reading = Reading;
-        SKIPPED.with(|s| s.set(skip.iter().fold(0, |bits, s| bits | s.bit())));
+        let skipped = skip.iter().fold(0, |bits, s| bits | s.bit());
+        SKIPPED.with(|s| s.set(skipped));
+        if skipped != 0
+            && let Some(kept) = without_skipped(text, skip)
+            && let Ok(model) = serde_json::from_str(&kept)
+        {
+            return Ok(model);
+        }
         serde_json::from_str(text)
     }
+}
+
+/// The last bytes of a document the section index can be in.
+const INDEX_TAIL: usize = 4096;
+
+/// The members of `text`'s top-level object by its section index: `(key, value)` in document
+/// order, or `None` when the document has no index or it does not match the document.
+fn indexed_members(text: &str) -> Option<Vec<(String, &str)>> {
+    let mut tail = text.len().saturating_sub(INDEX_TAIL);
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    let marker = format!(",\"{}\":", crate::ir::SECTION_INDEX_KEY);
+    let at = tail + text.get(tail..)?.rfind(&marker)?;
+    let index = text
+        .get(at + marker.len()..)?
+        .trim_end()
+        .strip_suffix('}')?;
+    let index: Vec<(String, (usize, usize))> =
+        serde_json::from_str::<std::collections::BTreeMap<String, (usize, usize)>>(index)
+            .ok()?
+            .into_iter()
+            .collect();
+    let mut members: Vec<(String, (usize, usize))> = index;
+    members.sort_by_key(|(_, (start, _))| *start);
+    let mut last = 0;
+    let mut out = Vec::with_capacity(members.len());
+    for (key, (start, end)) in members {
+        let value = text
+            .get(start..end)
+            .filter(|_| start >= last && end <= at)?;
+        // Each value is right after its key.
+        let before = text.get(..start)?.strip_suffix(':')?.strip_suffix('"')?;
+        before.strip_suffix(key.as_str())?.strip_suffix('"')?;
+        last = end;
+        out.push((key, value));
+    }
+    Some(out)
+}
+
+/// The document `text` with the values of the `skip` sections replaced by `null` (read as
+/// empty), built from its section index; `None` without a usable index.
+fn without_skipped(text: &str, skip: &[Section]) -> Option<String> {
+    let members = indexed_members(text)?;
+    let skipped = |key: &str| skip.iter().any(|s| s.key() == key);
+    let size: usize = members
+        .iter()
+        .map(|(k, v)| k.len() + if skipped(k) { 8 } else { v.len() + 4 })
+        .sum();
+    let mut kept = String::with_capacity(size + 2);
+    kept.push('{');
+    for (i, (key, value)) in members.iter().enumerate() {
+        if i > 0 {
+            kept.push(',');
+        }
+        kept.push('"');
+        kept.push_str(key);
+        kept.push_str("\":");
+        kept.push_str(if skipped(key) { "null" } else { value });
+    }
+    kept.push('}');
+    Some(kept)
 }
 
 /// Reads one section with `read`, or passes over it when the reading skips it.
@@ -154,4 +254,6 @@ readers! {
     monitoring => Monitoring,
     dns => Dns,
     policies => Policies,
+    sites => Sites,
+    hosts => Hosts,
 }

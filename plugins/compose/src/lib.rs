@@ -18,8 +18,8 @@ impl Backend for Compose {
     const NAME: &'static str = "compose";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["compose"];
-    const READS: &'static [Section] = &[Section::Services, Section::Flows];
-    const UNITS_READS: &'static [Section] = &[];
+    const READS: &'static [Section] = &[Section::Services, Section::Flows, Section::Hosts];
+    const UNITS_READS: &'static [Section] = &[Section::Hosts];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         model

@@ -52,7 +52,7 @@ impl Backend for Dns {
     const NAME: &'static str = "dns";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["dns"];
-    const READS: &'static [Section] = &[Section::LoadBalancers, Section::Dns];
+    const READS: &'static [Section] = &[Section::LoadBalancers, Section::Dns, Section::Hosts];
     const UNITS_READS: &'static [Section] = &[Section::Dns];
 
     /// One unit (`""`, the whole model) when the model has DNS servers, else none.

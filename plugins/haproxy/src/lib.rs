@@ -60,8 +60,11 @@ impl Backend for Haproxy {
         Section::HaGroups,
         Section::Flows,
         Section::Monitoring,
+        Section::Sites,
+        Section::Hosts,
     ];
-    const UNITS_READS: &'static [Section] = &[Section::LoadBalancers, Section::HaGroups];
+    const UNITS_READS: &'static [Section] =
+        &[Section::LoadBalancers, Section::HaGroups, Section::Hosts];
 
     /// Every host that runs at least one load balancer, sorted by name.
     fn units(model: &Model, _target: &str) -> Vec<String> {

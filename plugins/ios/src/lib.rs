@@ -73,6 +73,7 @@ impl Backend for Ios {
         Section::Devices,
         Section::Services,
         Section::Flows,
+        Section::Sites,
     ];
     const UNITS_READS: &'static [Section] = &[Section::Devices];
 

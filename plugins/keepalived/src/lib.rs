@@ -57,7 +57,7 @@ impl Backend for Keepalived {
     const NAME: &'static str = "keepalived";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["keepalived"];
-    const READS: &'static [Section] = &[Section::LoadBalancers, Section::HaGroups];
+    const READS: &'static [Section] = &[Section::LoadBalancers, Section::HaGroups, Section::Hosts];
     const UNITS_READS: &'static [Section] = &[Section::HaGroups];
 
     /// Every host that is a member of an HA group, sorted.

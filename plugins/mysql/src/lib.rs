@@ -43,7 +43,7 @@ impl Backend for Mysql {
     const NAME: &'static str = "mysql";
     const VERSION: &'static str = "0.1.0";
     const TARGETS: &'static [&'static str] = &["mysql"];
-    const READS: &'static [Section] = &[Section::Databases];
+    const READS: &'static [Section] = &[Section::Databases, Section::Hosts];
     const UNITS_READS: &'static [Section] = &[Section::Databases];
 
     /// One unit per database cluster, named after it.

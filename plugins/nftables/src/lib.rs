@@ -53,8 +53,10 @@ impl Backend for Nftables {
         Section::LoadBalancers,
         Section::HaGroups,
         Section::Flows,
+        Section::Sites,
+        Section::Hosts,
     ];
-    const UNITS_READS: &'static [Section] = &[];
+    const UNITS_READS: &'static [Section] = &[Section::Hosts];
 
     /// Every host of the model.
     fn units(model: &Model, _target: &str) -> Vec<String> {

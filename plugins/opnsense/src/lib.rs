@@ -55,6 +55,7 @@ impl Backend for Opnsense {
         Section::Services,
         Section::Links,
         Section::Flows,
+        Section::Sites,
     ];
     const UNITS_READS: &'static [Section] = &[Section::Devices];
 

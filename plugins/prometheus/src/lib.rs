@@ -69,8 +69,10 @@ impl Backend for Prometheus {
         Section::Databases,
         Section::Flows,
         Section::Monitoring,
+        Section::Hosts,
     ];
-    const UNITS_READS: &'static [Section] = &[Section::Services, Section::Monitoring];
+    const UNITS_READS: &'static [Section] =
+        &[Section::Services, Section::Monitoring, Section::Hosts];
 
     fn units(model: &Model, _target: &str) -> Vec<String> {
         plan::units(model)
