@@ -6,7 +6,7 @@ use crate::interfaces::{Plan, Role};
 use crate::nat::NatRule;
 use crate::ospf::{MODEL_VERSION, OspfConfig};
 use crate::uuid::{uuid, uuid_of};
-use infrac_sdk::XmlWriter;
+use infrac_sdk::{PortRange, XmlWriter};
 
 /// Everything one firewall's config.xml holds.
 pub struct Config {
@@ -122,20 +122,36 @@ impl Config {
         x.close();
     }
 
-    fn address(x: &mut XmlWriter, name: &str, addr: &Addr, port: Option<String>) {
+    /// `<source>` or `<destination>`; `text` is a scratch buffer.
+    fn address(
+        x: &mut XmlWriter,
+        name: &str,
+        addr: &Addr,
+        port: Option<PortRange>,
+        text: &mut String,
+    ) {
+        use std::fmt::Write as _;
         x.element(name, |x| {
             match addr {
                 Addr::Any => x.leaf("any", ""),
-                Addr::Net(n) => x.leaf("address", &n.to_string()),
+                Addr::Net(n) => {
+                    text.clear();
+                    // Writing into a String cannot fail.
+                    let _ = write!(text, "{n}");
+                    x.leaf("address", text)
+                }
                 Addr::This => x.leaf("network", "(self)"),
             };
             if let Some(p) = port {
-                x.leaf("port", &p);
+                text.clear();
+                let _ = write!(text, "{p}");
+                x.leaf("port", text);
             }
         });
     }
 
     fn filter(&self, x: &mut XmlWriter) {
+        let mut text = String::new();
         x.element("filter", |x| {
             for r in &self.rules {
                 let id = uuid_of(format_args!("{}/filter/{}", self.hostname, r.key()));
@@ -154,14 +170,10 @@ impl Config {
                 if let Some(p) = &r.protocol {
                     x.leaf("protocol", p);
                 }
-                Self::address(x, "source", &r.source, None);
-                Self::address(
-                    x,
-                    "destination",
-                    &r.destination,
-                    r.port.map(|p| p.to_string()),
-                );
-                x.leaf("descr", &r.descr());
+                Self::address(x, "source", &r.source, None, &mut text);
+                Self::address(x, "destination", &r.destination, r.port, &mut text);
+                r.descr_into(&mut text);
+                x.leaf("descr", &text);
                 x.close();
             }
         });

@@ -17,10 +17,23 @@ fn plain(c: char) -> bool {
     }
 }
 
+/// Whether byte `b` of UTF-8 text is surely part of plain characters ([`plain`]): ASCII
+/// outside the escaped and control characters, or a non-ASCII byte other than 0xEF (which
+/// starts U+FFFE and U+FFFF, the only non-ASCII characters dropped). Checking bytes instead of
+/// decoding characters keeps the usual case, nothing to escape, fast.
+fn plain_byte(b: u8) -> bool {
+    match b {
+        b'&' | b'<' | b'>' | b'"' | b'\'' => false,
+        b'\t' | b'\n' | b'\r' => true,
+        0..=0x1f | 0xef => false,
+        _ => true,
+    }
+}
+
 /// Appends `text` to `out`, escaped as [`escape`] does (text without anything to escape, the
 /// usual case, is copied in one piece).
 fn escape_into(out: &mut String, text: &str) {
-    if text.chars().all(plain) {
+    if text.bytes().all(plain_byte) {
         out.push_str(text);
         return;
     }
@@ -148,5 +161,43 @@ mod tests {
         assert_eq!(escape("a\u{1}b"), "ab");
         assert_eq!(escape("tab\there"), "tab\there");
         assert_eq!(escape("it's \u{FFFE}<"), "it&apos;s &lt;");
+        // Alone, so only the byte check sees them; other characters with a 0xEF byte stay.
+        assert_eq!(escape("x\u{FFFF}"), "x");
+        assert_eq!(
+            escape("\u{FEFF}\u{F000}é\u{7F}\u{9F}"),
+            "\u{FEFF}\u{F000}é\u{7F}\u{9F}"
+        );
+    }
+
+    #[test]
+    fn the_byte_check_changes_nothing() {
+        // Escaping character by character, as before the byte check.
+        let by_char = |text: &str| -> String {
+            let mut out = String::new();
+            for c in text.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' => out.push_str("&quot;"),
+                    '\'' => out.push_str("&apos;"),
+                    c if plain(c) => out.push(c),
+                    _ => {}
+                }
+            }
+            out
+        };
+        let specials = [
+            '\u{FFFE}', '\u{FFFF}', '\u{FEFF}', '\u{EFFF}', '\u{FFFD}', '\t', '\u{0}',
+        ];
+        let chars = (0..=0x10FFFF_u32)
+            .step_by(7)
+            .filter_map(char::from_u32)
+            .chain(specials);
+        for c in chars {
+            for text in [c.to_string(), format!("a{c}b"), format!("{c}{c}&")] {
+                assert_eq!(escape(&text), by_char(&text), "{:?}", c);
+            }
+        }
     }
 }

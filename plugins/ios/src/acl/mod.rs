@@ -26,7 +26,7 @@ use infrac_sdk::{Diagnostic, Flow, Model, Protocol};
 use layout::{Parts, assemble};
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
-use topology::{Topology, reverse_allowed, side};
+use topology::{Reaches, Topology, reverse_allowed};
 
 /// A routed interface of the device (SVI, VLAN sub-interface, routed port, link end).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,8 +82,9 @@ pub fn build(
     for (i, p) in parts.iter_mut().enumerate() {
         device_entries(&topo, i, ntp, p);
     }
+    let mut reaches = Reaches::new(&topo);
     for (n, f) in model.flows.iter().enumerate() {
-        if let Err(e) = flow_entries(model, &topo, routed_zones, n, f, &mut parts) {
+        if let Err(e) = flow_entries(model, &mut reaches, routed_zones, n, f, &mut parts) {
             errors.push(e);
         }
     }
@@ -153,14 +154,15 @@ fn device_entries(topo: &Topology, i: usize, ntp: &[Ipv4Addr], p: &mut Parts) {
 /// first reason it cannot be rendered exactly otherwise.
 fn flow_entries(
     model: &Model,
-    topo: &Topology,
+    reaches: &mut Reaches,
     routed_zones: &BTreeSet<String>,
     n: usize,
     f: &Flow,
     parts: &mut [Parts],
 ) -> Result<(), Diagnostic> {
-    let path = format!("/flows/{n}");
-    let what = format!("flow {} -> {} {}", f.from.name, f.to.name, f.service);
+    // Only an error needs these.
+    let path = || format!("/flows/{n}");
+    let what = || format!("flow {} -> {} {}", f.from.name, f.to.name, f.service);
     let v6 = f
         .from
         .prefixes
@@ -176,37 +178,40 @@ fn flow_entries(
     if v6 && touches_routed {
         return Err(Diagnostic::error(
             codes::IPV6,
-            path,
+            path(),
             format!(
-                "{what} is IPv6 and enters a routed interface; this backend renders IPv4 \
-                 access lists only"
+                "{} is IPv6 and enters a routed interface; this backend renders IPv4 \
+                 access lists only",
+                what()
             ),
         ));
     }
-    let (from, to) = (side(&f.from), side(&f.to));
+    let (from, to) = reaches.of(&f.from, &f.to);
     let remark = provenance(&f.provenance);
-    let reply_remark = format!("replies: {remark}");
+    let mut reply_remark: Option<String> = None;
+    let none: &[AclAddr] = &[];
     for (i, p) in parts.iter_mut().enumerate() {
         // What reaches an interface is asked only where the flow enters it.
-        let srcs = topo.sources(i, &from);
+        let srcs = from.sources.get(i).map_or(none, Vec::as_slice);
         let dsts = if srcs.is_empty() {
-            Vec::new()
+            none
         } else {
-            topo.destinations(i, &to)
+            to.destinations.get(i).map_or(none, Vec::as_slice)
         };
         if !srcs.is_empty() && !dsts.is_empty() {
             if f.service.protocol == Protocol::Sctp && !f.service.ports.is_empty() {
                 return Err(Diagnostic::error(
                     codes::PROTOCOL,
-                    path,
+                    path(),
                     format!(
-                        "{what} enters a routed interface, but an IOS extended ACL matches \
-                         SCTP only by protocol number, not by port"
+                        "{} enters a routed interface, but an IOS extended ACL matches \
+                         SCTP only by protocol number, not by port",
+                        what()
                     ),
                 ));
             }
-            for &s in &srcs {
-                for &d in &dsts {
+            for &s in srcs {
+                for &d in dsts {
                     for ace in forward_aces(f, s, d) {
                         p.push(false, n, &remark, ace);
                     }
@@ -214,18 +219,20 @@ fn flow_entries(
             }
         }
         // The replies enter where the destination's packets do, bound for the source.
-        let reply_srcs = topo.sources(i, &to);
+        let reply_srcs = to.sources.get(i).map_or(none, Vec::as_slice);
         let reply_dsts = if reply_srcs.is_empty() {
-            Vec::new()
+            none
         } else {
-            topo.destinations(i, &from)
+            from.destinations.get(i).map_or(none, Vec::as_slice)
         };
-        for &s in &reply_srcs {
-            for &d in &reply_dsts {
+        for &s in reply_srcs {
+            for &d in reply_dsts {
                 match reply_aces(f, s, d) {
                     Replies::Narrow(aces) => {
+                        let remark =
+                            reply_remark.get_or_insert_with(|| format!("replies: {remark}"));
                         for ace in aces {
-                            p.push(true, n, &reply_remark, ace);
+                            p.push(true, n, remark, ace);
                         }
                     }
                     Replies::None => {}
@@ -233,13 +240,16 @@ fn flow_entries(
                     Replies::Reverse => {
                         return Err(Diagnostic::error(
                             codes::REPLIES,
-                            path,
+                            path(),
                             format!(
-                                "{what} crosses a routed interface; a stateless IOS ACL cannot \
+                                "{} crosses a routed interface; a stateless IOS ACL cannot \
                                  let its replies back without allowing {} -> {} {} as well, \
                                  which the model does not; name ports (tcp/udp) or allow the \
                                  reverse flow",
-                                f.to.name, f.from.name, f.service
+                                what(),
+                                f.to.name,
+                                f.from.name,
+                                f.service
                             ),
                         ));
                     }

@@ -4,6 +4,8 @@
 use super::Routed;
 use crate::net::{AclAddr, V4};
 use infrac_sdk::{Endpoint, EndpointKind, Flow, Protocol};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A flow endpoint as IPv4 prefixes, or the internet.
 pub(super) enum Side {
@@ -99,6 +101,53 @@ impl Topology<'_> {
             }
         }
         dedup(out)
+    }
+}
+
+/// What every routed interface sees of one endpoint: [`Topology::sources`] and
+/// [`Topology::destinations`] of it at each interface, by interface index.
+pub(super) struct Reach {
+    pub(super) sources: Vec<Vec<AclAddr>>,
+    pub(super) destinations: Vec<Vec<AclAddr>>,
+}
+
+/// [`Reach`] of each endpoint, computed the first time a flow names it: flows share their
+/// endpoints (a few hundred endpoints for thousands of flows), so this is done once per
+/// endpoint and interface instead of once per flow and interface.
+pub(super) struct Reaches<'t> {
+    topo: &'t Topology<'t>,
+    /// Index into `reach` by the endpoint's address; the flows, and so the endpoints, outlive
+    /// the cache.
+    by_endpoint: HashMap<*const Endpoint, usize>,
+    reach: Vec<Reach>,
+}
+
+impl<'t> Reaches<'t> {
+    pub(super) fn new(topo: &'t Topology<'t>) -> Reaches<'t> {
+        Reaches {
+            topo,
+            by_endpoint: HashMap::new(),
+            reach: Vec::new(),
+        }
+    }
+
+    /// The reach of a flow's two ends (computed now for an endpoint seen the first time).
+    pub(super) fn of(&mut self, from: &Arc<Endpoint>, to: &Arc<Endpoint>) -> (&Reach, &Reach) {
+        let (a, b) = (self.index(from), self.index(to));
+        (&self.reach[a], &self.reach[b])
+    }
+
+    fn index(&mut self, e: &Arc<Endpoint>) -> usize {
+        let (topo, reach) = (self.topo, &mut self.reach);
+        *self.by_endpoint.entry(Arc::as_ptr(e)).or_insert_with(|| {
+            let side = side(e);
+            let n = topo.routed.len();
+            reach.push(Reach {
+                sources: (0..n).map(|i| topo.sources(i, &side)).collect(),
+                destinations: (0..n).map(|i| topo.destinations(i, &side)).collect(),
+            });
+            reach.len() - 1
+        })
     }
 }
 
