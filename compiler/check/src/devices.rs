@@ -8,7 +8,7 @@ use crate::schema::Cx;
 use infrac_diag::{Diagnostic, Span, codes};
 use infrac_model::*;
 use ipnet::IpNet;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr};
 
 fn default_platform(kind: DeviceKind) -> Platform {
@@ -393,6 +393,11 @@ fn device(
 
 fn links(cx: &mut Cx, hir: &Hir, devices: &mut [Device]) -> Vec<Link> {
     let mut out = Vec::new();
+    // Each link names two devices: look them up by name, not by scanning every device.
+    let mut by_name: HashMap<String, usize> = HashMap::with_capacity(devices.len());
+    for (i, d) in devices.iter().enumerate() {
+        by_name.entry(d.name.clone()).or_insert(i);
+    }
     for l in &hir.links {
         let Some(t) = &l.transit else { continue };
         let net = t.v.trunc();
@@ -425,7 +430,8 @@ fn links(cx: &mut Cx, hir: &Hir, devices: &mut [Device]) -> Vec<Link> {
         });
         let mut sides = Vec::new();
         for (side, addr) in l.sides.iter().zip([a0, a1]) {
-            let Some(dev) = devices.iter_mut().find(|d| d.name == side.device.v) else {
+            let found = by_name.get(&side.device.v).copied();
+            let Some(dev) = found.and_then(|i| devices.get_mut(i)) else {
                 let all: Vec<String> = hir.devices.iter().map(|d| d.name.v.clone()).collect();
                 if !all.contains(&side.device.v) {
                     unresolved(cx, "device", &side.device, all.iter().map(String::as_str));

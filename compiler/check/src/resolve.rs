@@ -8,7 +8,7 @@ use infrac_diag::suggest;
 use infrac_diag::{Diagnostic, Span, codes};
 use infrac_model::*;
 use ipnet::IpNet;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::{IpAddr, Ipv4Addr};
 
 /// Names of everything declared, for lookups and suggestions.
@@ -1278,16 +1278,28 @@ fn dns(
     servers.sort();
     servers.dedup();
     let mut records = Vec::new();
+    // By name (the first of each name), so each record is not a scan of every host.
+    fn first_by_name<T>(items: &[T], name: impl Fn(&T) -> &str) -> HashMap<&str, &T> {
+        let mut map = HashMap::with_capacity(items.len());
+        for item in items {
+            map.entry(name(item)).or_insert(item);
+        }
+        map
+    }
+    let (host_by_name, lb_by_name, service_by_name) = (
+        first_by_name(hosts, |h| h.name.as_str()),
+        first_by_name(lbs, |l| l.name.as_str()),
+        first_by_name(services, |s| s.name.as_str()),
+    );
     let addresses_of = |name: &str| -> Option<Vec<IpAddr>> {
-        if let Some(h) = hosts.iter().find(|h| h.name == name) {
+        if let Some(h) = host_by_name.get(name) {
             return Some(h.addresses.first().map(|a| a.address).into_iter().collect());
         }
-        if let Some(l) = lbs.iter().find(|l| l.name == name) {
+        if let Some(l) = lb_by_name.get(name) {
             return Some(vec![l.vip]);
         }
-        services
-            .iter()
-            .find(|s| s.name == name)
+        service_by_name
+            .get(name)
             .map(|s| s.placements.iter().map(|p| p.address).collect())
     };
     for h in hosts {
