@@ -78,7 +78,12 @@ pub fn load_all(
     sources: Vec<Source>,
     fuel: Option<u64>,
 ) -> Result<Vec<(Plugin, String)>, Vec<String>> {
-    let loaded: Vec<Result<(Plugin, String), String>> = sources
+    merge(load_each(host, sources, fuel))
+}
+
+/// Loads each plugin of `sources` in parallel, each with its label or the reason it failed.
+fn load_each(host: &Host, sources: Vec<Source>, fuel: Option<u64>) -> LoadResults {
+    sources
         .into_par_iter()
         .map(|src| {
             let label = src.label();
@@ -109,7 +114,14 @@ pub fn load_all(
                 }
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The plugins loaded in order, a later one replacing an earlier one of the same name; every
+/// failure when any plugin failed to load.
+fn merge(
+    loaded: Vec<Result<(Plugin, String), String>>,
+) -> Result<Vec<(Plugin, String)>, Vec<String>> {
     let mut plugins: Vec<(Plugin, String)> = Vec::new();
     let mut errors = Vec::new();
     for r in loaded {
@@ -128,6 +140,56 @@ pub fn load_all(
         Ok(plugins)
     } else {
         Err(errors)
+    }
+}
+
+/// Each plugin loaded with its label, or why it failed.
+type LoadResults = Vec<Result<(Plugin, String), String>>;
+
+/// A host and its embedded plugins, or why the host did not start.
+type Started = Result<(Host, LoadResults), String>;
+
+/// The host and every plugin, or the exit code and the messages.
+type Finished = Result<(Host, Vec<(Plugin, String)>), (u8, Vec<String>)>;
+
+/// The plugin runtime and the embedded plugins, started on a thread of their own while the
+/// model is read and checked (they do not depend on it): on two cores, loading them costs
+/// nothing on the way to the first compile call.
+pub struct Preload(std::thread::JoinHandle<Started>);
+
+impl Preload {
+    /// Starts the host and loads the embedded plugins in the background.
+    pub fn start() -> Preload {
+        Preload(std::thread::spawn(|| {
+            let host = host()?;
+            let embedded = infrac_embedded::PLUGINS
+                .iter()
+                .map(|p| Source::Embedded(p.name, p.wasm))
+                .collect();
+            let loaded = load_each(&host, embedded, None);
+            Ok((host, loaded))
+        }))
+    }
+
+    /// The host, and every plugin: the embedded ones, then those of the project's plugin
+    /// directory and `--plugin` (see [`sources`]), loaded now. Errs with the exit code and the
+    /// messages: [`crate::FAILURE`] when the runtime or a directory fails, [`crate::INVALID`]
+    /// when plugins do not load.
+    fn finish(self, args: &PluginArgs, project_dir: Option<&Path>) -> Finished {
+        let failure = |e: String| (crate::FAILURE, vec![e]);
+        let (host, mut loaded) = self
+            .0
+            .join()
+            .map_err(|_| failure("the plugin runtime failed to start".to_string()))?
+            .map_err(failure)?;
+        let others: Vec<Source> = sources(args, project_dir)
+            .map_err(failure)?
+            .into_iter()
+            .filter(|s| matches!(s, Source::File(_)))
+            .collect();
+        loaded.extend(load_each(&host, others, args.fuel));
+        let plugins = merge(loaded).map_err(|e| (crate::INVALID, e))?;
+        Ok((host, plugins))
     }
 }
 
@@ -193,6 +255,8 @@ pub struct BuildRequest<'a> {
     pub out: &'a Path,
     /// Plugins to add.
     pub plugins: &'a PluginArgs,
+    /// The host and the embedded plugins, started before the model was checked.
+    pub preload: Preload,
     /// Only these targets (all when empty).
     pub only: &'a [String],
     /// Substitute secret values (deployment) instead of keeping placeholders.
@@ -429,27 +493,13 @@ pub fn build(req: BuildRequest) -> u8 {
         .plugins
         .as_ref()
         .map(|d| req.loaded.root.join(d));
-    let host = match host() {
-        Ok(h) => h,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::FAILURE;
-        }
-    };
-    let srcs = match sources(req.plugins, project_dir.as_deref()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::FAILURE;
-        }
-    };
-    let plugins = match load_all(&host, srcs, req.plugins.fuel) {
-        Ok(p) => p,
-        Err(errors) => {
+    let (_host, plugins) = match req.preload.finish(req.plugins, project_dir.as_deref()) {
+        Ok(loaded) => loaded,
+        Err((code, errors)) => {
             for e in errors {
                 eprintln!("error: {e}");
             }
-            return crate::INVALID;
+            return code;
         }
     };
     timings.phase("plugins", format!("{} loaded", plugins.len()));

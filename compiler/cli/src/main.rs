@@ -193,33 +193,38 @@ fn main() -> ExitCode {
             deploy,
             policies,
             format,
-        } => match load_and_check(&path, &policies, format) {
-            Ok((checked, loaded)) if checked.model.is_some() => {
-                let code = build::build(build::BuildRequest {
-                    checked: &checked,
-                    loaded: &loaded,
-                    out: &out,
-                    plugins: &build::PluginArgs {
-                        files: plugins,
-                        fuel,
-                    },
-                    only: &only,
-                    deploy,
-                    format,
-                });
-                exiting((checked, loaded));
-                code
+        } => {
+            // The runtime and the embedded plugins start while the model is checked.
+            let preload = build::Preload::start();
+            match load_and_check(&path, &policies, format) {
+                Ok((checked, loaded)) if checked.model.is_some() => {
+                    let code = build::build(build::BuildRequest {
+                        checked: &checked,
+                        loaded: &loaded,
+                        out: &out,
+                        plugins: &build::PluginArgs {
+                            files: plugins,
+                            fuel,
+                        },
+                        preload,
+                        only: &only,
+                        deploy,
+                        format,
+                    });
+                    exiting((checked, loaded));
+                    code
+                }
+                Ok((checked, _)) => {
+                    eprintln!(
+                        "{}: invalid ({}); nothing was built",
+                        path.display(),
+                        summary(&checked)
+                    );
+                    INVALID
+                }
+                Err(code) => code,
             }
-            Ok((checked, _)) => {
-                eprintln!(
-                    "{}: invalid ({}); nothing was built",
-                    path.display(),
-                    summary(&checked)
-                );
-                INVALID
-            }
-            Err(code) => code,
-        },
+        }
         Command::Plugins { plugins } => build::list(
             &build::PluginArgs {
                 files: plugins,
