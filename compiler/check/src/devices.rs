@@ -481,9 +481,9 @@ fn links(cx: &mut Cx, hir: &Hir, devices: &mut [Device]) -> Vec<Link> {
             let peer = |s: &LinkSide| format!("{}.{}", s.device, s.interface);
             let (p0, p1) = (peer(&sides[1]), peer(&sides[0]));
             for (s, p) in sides.iter().zip([p0, p1]) {
-                if let Some(i) = devices
-                    .iter_mut()
-                    .find(|d| d.name == s.device)
+                if let Some(i) = by_name
+                    .get(&s.device)
+                    .and_then(|&d| devices.get_mut(d))
                     .and_then(|d| d.interfaces.iter_mut().find(|i| i.name == s.interface))
                 {
                     i.peer = Some(p);

@@ -1176,13 +1176,15 @@ fn monitoring(
             });
         }
     }
-    let host_addr = |name: &str| {
-        hosts
-            .iter()
-            .find(|h| h.name == name)
-            .and_then(|h| h.addresses.first())
-            .map(|a| a.address)
-    };
+    // The first address of the first host of each name, looked up for every load balancer and
+    // database member.
+    let mut first_address: HashMap<&str, Option<IpAddr>> = HashMap::with_capacity(hosts.len());
+    for h in hosts {
+        first_address
+            .entry(h.name.as_str())
+            .or_insert_with(|| h.addresses.first().map(|a| a.address));
+    }
+    let host_addr = |name: &str| first_address.get(name).copied().flatten();
     for lb in lbs {
         for h in &lb.hosts {
             if let Some(address) = host_addr(h) {
