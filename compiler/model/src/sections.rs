@@ -148,12 +148,11 @@ fn indexed_members(text: &str) -> Option<Vec<(String, &str)>> {
         .get(at + marker.len()..)?
         .trim_end()
         .strip_suffix('}')?;
-    let index: Vec<(String, (usize, usize))> =
+    let mut members: Vec<(String, (usize, usize))> =
         serde_json::from_str::<std::collections::BTreeMap<String, (usize, usize)>>(index)
             .ok()?
             .into_iter()
             .collect();
-    let mut members: Vec<(String, (usize, usize))> = index;
     members.sort_by_key(|(_, (start, _))| *start);
     let mut last = 0;
     let mut out = Vec::with_capacity(members.len());

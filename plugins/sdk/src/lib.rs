@@ -27,7 +27,6 @@ pub mod text;
 pub mod xml;
 pub mod yaml;
 
-/// The model crate by name (its `Backend` struct is shadowed here by the [`Backend`] trait).
 /// The guest's allocator. Rust's default on WebAssembly (dlmalloc) was a fifth of a large
 /// backend's time in the sandbox; Talc is faster and smaller. A plugin is one instance per
 /// call, single-threaded, so the allocator needs no lock.
@@ -35,6 +34,7 @@ pub mod yaml;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+/// The model crate by name (its `Backend` struct is shadowed here by the [`Backend`] trait).
 pub use infrac_model as model;
 pub use infrac_model::*;
 /// Prefix arithmetic (`IpNet`, `contains`, hosts…), the same version the model uses.

@@ -35,8 +35,13 @@ fn plain_byte(b: u8) -> bool {
 fn escape_into(out: &mut String, text: &str) {
     if text.bytes().all(plain_byte) {
         out.push_str(text);
-        return;
+    } else {
+        escape_chars_into(out, text);
     }
+}
+
+/// Appends `text` to `out`, escaped character by character.
+fn escape_chars_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -174,17 +179,7 @@ mod tests {
         // Escaping character by character, as before the byte check.
         let by_char = |text: &str| -> String {
             let mut out = String::new();
-            for c in text.chars() {
-                match c {
-                    '&' => out.push_str("&amp;"),
-                    '<' => out.push_str("&lt;"),
-                    '>' => out.push_str("&gt;"),
-                    '"' => out.push_str("&quot;"),
-                    '\'' => out.push_str("&apos;"),
-                    c if plain(c) => out.push(c),
-                    _ => {}
-                }
-            }
+            escape_chars_into(&mut out, text);
             out
         };
         let specials = [

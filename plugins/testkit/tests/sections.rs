@@ -71,6 +71,15 @@ fn each_section_can_be_skipped_alone() {
 }
 
 #[test]
+fn every_section_is_a_member_of_the_ir() {
+    let document: serde_json::Value = serde_json::from_str(&indexed(&backbone())).expect("JSON");
+    let members = document.as_object().expect("an object");
+    for section in Section::ALL {
+        assert!(members.contains_key(section.key()), "{section:?}");
+    }
+}
+
+#[test]
 fn a_skipped_section_must_still_be_well_formed_json_without_an_index() {
     let json = backbone().to_json();
     let broken = json.replacen("\"matrix\": [", "\"matrix\": [,", 1);

@@ -128,14 +128,7 @@ pub struct FilterRule {
 }
 
 impl FilterRule {
-    /// The `descr`: every provenance, `; `-separated.
-    pub fn descr(&self) -> String {
-        let mut out = String::new();
-        self.descr_into(&mut out);
-        out
-    }
-
-    /// [`FilterRule::descr`] into `out` (cleared first).
+    /// The `descr`, into `out` (cleared first): every provenance, `; `-separated.
     pub fn descr_into(&self, out: &mut String) {
         use fmt::Write as _;
         out.clear();
